@@ -1,0 +1,346 @@
+"""Rater-comparison domain logic: pure Python, no Flask, no SQLAlchemy.
+
+A score sheet is made of areas, each holding indicators. Every indicator is
+scored 0..3, or ``None`` meaning "not applicable" (N/A). A shelter scores
+itself and peer teams score the same sheet; this module compares raters.
+
+Nothing here rounds: percentages are returned unrounded and display code
+rounds them with :func:`round_half_up`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
+
+Score = Optional[int]
+ScoreMap = Mapping[str, Score]
+DEFAULT_LEVELS: tuple[int, ...] = (0, 1, 2, 3)
+MAX_SCORE = 3
+
+
+# --------------------------------------------------------------------------
+# Rounding and the area percentage rule
+# --------------------------------------------------------------------------
+
+def round_half_up(x: float, digits: int = 1) -> float:
+    """Round ``x`` to ``digits`` decimals, halves away from zero.
+
+    Uses ``decimal.ROUND_HALF_UP`` on the shortest decimal representation of
+    the float (``str(x)``), so ``round_half_up(2.25) == 2.3`` and
+    ``round_half_up(-2.25) == -2.3``, unlike Python's banker's ``round``.
+    """
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(str(x)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def area_percentage(scores: Iterable[Score], max_score: int = MAX_SCORE) -> Optional[float]:
+    """Area score as a percentage: ``mean(applicable scores) / max_score * 100``.
+
+    N/A (``None``) scores are excluded from the mean. Returns ``None`` when no
+    score is applicable. The result is unrounded.
+    """
+    applicable = [s for s in scores if s is not None]
+    if not applicable:
+        return None
+    return sum(applicable) / len(applicable) / max_score * 100
+
+
+# --------------------------------------------------------------------------
+# Agreement between two raters
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement statistics between rater A and rater B.
+
+    ``n``: pairs where both raters scored; ``na_excluded``: pairs where either
+    is N/A. All other fields are ``None`` when ``n == 0``.
+    ``exact_pct = 100 * #(a == b) / n``;
+    ``within_one_pct = 100 * #(|a - b| <= 1) / n``;
+    ``mean_difference = sum(a - b) / n`` (signed: > 0 means A scores higher);
+    ``kappa``: quadratic-weighted Cohen's kappa (see :func:`weighted_kappa`).
+    """
+
+    n: int
+    na_excluded: int
+    exact_pct: Optional[float]
+    within_one_pct: Optional[float]
+    kappa: Optional[float]
+    mean_difference: Optional[float]
+
+
+def split_pairs(
+    pairs: Iterable[tuple[Score, Score]],
+) -> tuple[list[tuple[int, int]], int]:
+    """Return (pairs where both scored, number of pairs with an N/A)."""
+    scored: list[tuple[int, int]] = []
+    na = 0
+    for a, b in pairs:
+        if a is None or b is None:
+            na += 1
+        else:
+            scored.append((a, b))
+    return scored, na
+
+
+def _percentage(count: int, total: int) -> float:
+    """``count / total * 100``; ``total`` must be positive."""
+    return count / total * 100
+
+
+def _check_levels(scored: Sequence[tuple[int, int]], levels: Sequence[int]) -> None:
+    """Raise ``ValueError`` for fewer than 2 levels or a score outside them."""
+    if len(levels) < 2:
+        raise ValueError("at least two score levels are needed")
+    allowed = set(levels)
+    for a, b in scored:
+        if a not in allowed or b not in allowed:
+            raise ValueError(f"score pair {(a, b)!r} outside levels {tuple(levels)!r}")
+
+
+def _count_matrix(
+    scored: Sequence[tuple[int, int]], levels: Sequence[int]
+) -> list[list[int]]:
+    """Contingency counts ``C[i][j] = #(a == levels[i] and b == levels[j])``."""
+    index = {level: i for i, level in enumerate(levels)}
+    k = len(levels)
+    matrix = [[0] * k for _ in range(k)]
+    for a, b in scored:
+        matrix[index[a]][index[b]] += 1
+    return matrix
+
+
+def weighted_kappa(
+    scored: Sequence[tuple[int, int]], levels: Sequence[int] = DEFAULT_LEVELS
+) -> Optional[float]:
+    """Quadratic-weighted Cohen's kappa for pairs where both raters scored.
+
+    With k levels, weights ``w_ij = (i - j)^2 / (k - 1)^2`` (i, j are level
+    positions), observed proportions ``O_ij = C_ij / n`` and expected
+    proportions ``E_ij = (r_i / n) * (c_j / n)`` (outer product of the row
+    and column marginals)::
+
+        kappa = 1 - sum(w * O) / sum(w * E)
+
+    Computed on integer counts to avoid float drift; the ``(k - 1)^2``
+    factor cancels: ``kappa = 1 - n * sum(d2 * C) / sum(d2 * r_i * c_j)``
+    with ``d2 = (i - j)^2``.
+
+    Edge cases: no pairs -> ``None``. When the expected disagreement
+    ``sum(w * E)`` is 0 (both raters used one and the same single category),
+    kappa is undefined by the formula; we return 1.0 when the observed
+    disagreement is also 0 (it always is in that situation: identical
+    constant ratings are perfect agreement) and ``None`` otherwise.
+    """
+    if not scored:
+        return None
+    _check_levels(scored, levels)
+    k, n = len(levels), len(scored)
+    counts = _count_matrix(scored, levels)
+    rows = [sum(counts[i]) for i in range(k)]
+    cols = [sum(counts[i][j] for i in range(k)) for j in range(k)]
+    observed = expected = 0
+    for i in range(k):
+        for j in range(k):
+            d2 = (i - j) ** 2
+            observed += d2 * counts[i][j]
+            expected += d2 * rows[i] * cols[j]
+    if expected == 0:
+        return 1.0 if observed == 0 else None
+    return 1 - n * observed / expected
+
+
+def agreement(
+    pairs: Iterable[tuple[Score, Score]], levels: Sequence[int] = DEFAULT_LEVELS
+) -> Agreement:
+    """Compute :class:`Agreement` for ``(a, b)`` score pairs (N/A = ``None``).
+
+    Raises ``ValueError`` if a score is not one of ``levels``.
+    """
+    scored, na = split_pairs(pairs)
+    n = len(scored)
+    if n == 0:
+        return Agreement(0, na, None, None, None, None)
+    _check_levels(scored, levels)
+    diffs = [a - b for a, b in scored]
+    return Agreement(
+        n=n,
+        na_excluded=na,
+        exact_pct=_percentage(sum(1 for d in diffs if d == 0), n),
+        within_one_pct=_percentage(sum(1 for d in diffs if abs(d) <= 1), n),
+        kappa=weighted_kappa(scored, levels),
+        mean_difference=sum(diffs) / n,
+    )
+
+
+# --------------------------------------------------------------------------
+# Indicator gaps (self vs peer)
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Gap:
+    """Per-indicator difference ``self_score - peer_score``.
+
+    ``difference`` is ``None`` when either score is N/A or missing;
+    ``flagged`` is ``|difference| >= threshold``.
+    """
+
+    key: str
+    self_score: Score
+    peer_score: Score
+    difference: Optional[int]
+    flagged: bool
+
+
+def _gap_sort_key(gap: Gap) -> tuple[int, int, str]:
+    """Sort by |difference| descending, N/A differences last, then key."""
+    if gap.difference is None:
+        return (1, 0, gap.key)
+    return (0, -abs(gap.difference), gap.key)
+
+
+def indicator_gaps(
+    self_scores: ScoreMap, peer_scores: ScoreMap, threshold: int = 2
+) -> list[Gap]:
+    """Gaps for every indicator key present in either mapping.
+
+    A key missing from one mapping is treated as N/A. Ordered by
+    ``|self - peer|`` descending then key; N/A differences come last.
+    """
+    gaps: list[Gap] = []
+    for key in sorted(set(self_scores) | set(peer_scores)):
+        s, p = self_scores.get(key), peer_scores.get(key)
+        diff = None if s is None or p is None else s - p
+        flagged = diff is not None and abs(diff) >= threshold
+        gaps.append(Gap(key, s, p, diff, flagged))
+    return sorted(gaps, key=_gap_sort_key)
+
+
+# --------------------------------------------------------------------------
+# Area comparison across named score sets
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AreaComparison:
+    """Per-area percentages for each named score set, unrounded.
+
+    ``percentages[name] = area_percentage(scores of the area's indicators)``;
+    ``difference = percentages[minuend] - percentages[subtrahend]`` in
+    percentage points (``None`` if either is ``None`` or absent).
+    """
+
+    area_key: str
+    percentages: dict[str, Optional[float]] = field(default_factory=dict)
+    difference: Optional[float] = None
+
+
+def _difference(a: Optional[float], b: Optional[float]) -> Optional[float]:
+    """``a - b``, or ``None`` if either is ``None``."""
+    if a is None or b is None:
+        return None
+    return a - b
+
+
+def area_comparison(
+    areas: Mapping[str, Sequence[str]],
+    score_sets: Mapping[str, ScoreMap],
+    minuend: str = "self",
+    subtrahend: str = "peer",
+) -> list[AreaComparison]:
+    """Compare named score sets (e.g. self/peer/agreed) area by area.
+
+    ``areas`` maps area key -> indicator keys, in display order (kept).
+    Each set's area percentage follows the scoring rule of
+    :func:`area_percentage` (mean of applicable scores / 3 * 100; indicators
+    missing from a set count as N/A). ``difference`` is ``minuend`` minus
+    ``subtrahend`` in percentage points.
+    """
+    result: list[AreaComparison] = []
+    for area_key, indicator_keys in areas.items():
+        percentages = {
+            name: area_percentage(scores.get(key) for key in indicator_keys)
+            for name, scores in score_sets.items()
+        }
+        diff = _difference(percentages.get(minuend), percentages.get(subtrahend))
+        result.append(AreaComparison(area_key, percentages, diff))
+    return result
+
+
+# --------------------------------------------------------------------------
+# National view: indicators with low inter-rater agreement
+# --------------------------------------------------------------------------
+
+def _severity(a: Agreement) -> float:
+    """Badness on a common 0..1-ish scale: kappa, else exact% / 100."""
+    if a.kappa is not None:
+        return a.kappa
+    return (a.exact_pct or 0.0) / 100
+
+
+def _is_low(a: Agreement, kappa_below: float, exact_below: float) -> bool:
+    """Low when kappa < kappa_below, or (kappa undefined) exact% < exact_below."""
+    if a.kappa is not None:
+        return a.kappa < kappa_below
+    return a.exact_pct is not None and a.exact_pct < exact_below
+
+
+def low_agreement_indicators(
+    per_indicator: Mapping[str, Agreement],
+    min_pairs: int = 3,
+    kappa_below: float = 0.4,
+    exact_below: float = 50.0,
+) -> list[str]:
+    """Indicator keys with low agreement, worst first.
+
+    Only indicators with ``n >= min_pairs`` are considered. An indicator is
+    low when ``kappa < kappa_below``, or, when kappa is ``None``, when
+    ``exact_pct < exact_below``. Worst first means ascending severity, where
+    severity is kappa, or ``exact_pct / 100`` when kappa is ``None``; ties
+    are broken by exact% ascending, then key.
+    """
+    low = [
+        (key, a) for key, a in per_indicator.items()
+        if a.n >= min_pairs and _is_low(a, kappa_below, exact_below)
+    ]
+    low.sort(key=lambda item: (_severity(item[1]), item[1].exact_pct or 0.0, item[0]))
+    return [key for key, _ in low]
+
+
+# --------------------------------------------------------------------------
+# Rater calibration (trainee vs reference scoring)
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """Trainee-vs-reference calibration outcome.
+
+    ``passed = agreement.n > 0 and agreement.within_one_pct >= threshold``.
+    ``large_differences``: indicator keys where ``|trainee - reference| >= 2``,
+    largest difference first, then key.
+    """
+
+    agreement: Agreement
+    passed: bool
+    threshold: float
+    large_differences: list[str]
+
+
+def calibration_result(
+    trainee: ScoreMap,
+    reference: ScoreMap,
+    pass_within_one_pct: float = 80.0,
+) -> CalibrationResult:
+    """Score a calibration exercise: trainee (rater A) vs reference (rater B).
+
+    Indicators present in only one mapping count as N/A for the other.
+    """
+    keys = sorted(set(trainee) | set(reference))
+    result = agreement((trainee.get(k), reference.get(k)) for k in keys)
+    passed = (
+        result.within_one_pct is not None
+        and result.within_one_pct >= pass_within_one_pct
+    )
+    large = [g.key for g in indicator_gaps(trainee, reference, threshold=2) if g.flagged]
+    return CalibrationResult(result, passed, pass_within_one_pct, large)
