@@ -1,0 +1,107 @@
+"""ShelterAssess: self- and peer-assessment of shelters for survivors of trafficking."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SHELTERASSESS_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    _load_config(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    from shelterassess.cli import register_cli
+    from shelterassess.web import init_web
+
+    init_web(app)
+    register_cli(app)
+    return app
+
+
+def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    from shelterassess.config import DefaultConfig
+
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("SHELTERASSESS")
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["DATABASE_URL"], app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    from shelterassess.auth.services import configure_hasher
+
+    configure_hasher(app.config["PASSWORD_HASH_PARAMS"])
+    if app.config["HTTPS"]:
+        app.config.update(SESSION_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https")
+
+
+def database_uri(url: str | None, instance_path: str) -> str:
+    """Turn the ``DATABASE_URL`` setting into a SQLAlchemy URL (psycopg 3 for PostgreSQL)."""
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "shelterassess.sqlite")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from shelterassess.extensions import babel, csrf, db, login_manager, migrate
+    from shelterassess.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from shelterassess.assessments.views import bp as assessments_bp
+    from shelterassess.auth.users_views import bp as users_bp
+    from shelterassess.auth.views import bp as auth_bp
+    from shelterassess.facilities.views import bp as facilities_bp
+    from shelterassess.main import bp as main_bp
+    from shelterassess.reports.views import bp as reports_bp
+    from shelterassess.rounds.views import bp as rounds_bp
+    from shelterassess.scoresheets.views import bp as scoresheets_bp
+
+    for bp in (main_bp, auth_bp, users_bp, facilities_bp, scoresheets_bp, rounds_bp, assessments_bp, reports_bp):
+        app.register_blueprint(bp)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,159 @@
+"""Scoring rules for one filled score sheet. Pure Python: no Flask, no database.
+
+* An indicator is scored 0..3, or marked N/A where the score sheet allows it.
+* Area percentage = mean of the area's applicable scores / 3 x 100. N/A answers are
+  left out of the denominator; an area whose answers are all N/A has no percentage.
+* Overall percentage = mean of the area percentages that exist (each area weighs the same).
+* Red flag: a *critical* indicator scored 0, whatever the averages say.
+* Completeness = answered (scored or N/A) / total indicators.
+
+Percentages are kept unrounded; :func:`round_half_up` is for display and storage.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, Mapping, Sequence
+
+MAX_SCORE = 3
+SCORE_VALUES = (0, 1, 2, 3)
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    key: str
+    critical: bool = False
+    na_allowed: bool = False
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    key: str
+    indicators: Sequence[IndicatorSpec]
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: int | None = None
+    not_applicable: bool = False
+
+    @property
+    def answered(self) -> bool:
+        return self.value is not None or self.not_applicable
+
+
+@dataclass(frozen=True)
+class AreaScore:
+    key: str
+    total: int
+    answered: int
+    applicable: int
+    percentage: float | None
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+@dataclass(frozen=True)
+class ScoredIndicator:
+    key: str
+    area_key: str
+    value: int
+
+
+@dataclass(frozen=True)
+class SheetScore:
+    areas: list[AreaScore]
+    overall_percentage: float | None
+    red_flags: list[str]
+    answered: int
+    total: int
+    lowest: list[ScoredIndicator] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+    @property
+    def completeness_percentage(self) -> float:
+        return 100.0 * self.answered / self.total if self.total else 0.0
+
+
+class InvalidAnswer(ValueError):
+    """An answer the score sheet does not accept (out of range, N/A where not allowed)."""
+
+
+def round_half_up(value: float | None, digits: int = 1) -> float | None:
+    """Round as people expect on paper (2.25 -> 2.3), not banker's rounding."""
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def percentage(values: Iterable[int | None]) -> float | None:
+    """Mean of the values that are not None, as a percentage of MAX_SCORE."""
+    applicable = [v for v in values if v is not None]
+    if not applicable:
+        return None
+    return sum(applicable) / len(applicable) / MAX_SCORE * 100
+
+
+def check_answer(spec: IndicatorSpec, answer: Answer) -> None:
+    if answer.value is not None and answer.value not in SCORE_VALUES:
+        raise InvalidAnswer(f"{spec.key}: score must be 0, 1, 2 or 3")
+    if answer.not_applicable and answer.value is not None:
+        raise InvalidAnswer(f"{spec.key}: a score and N/A together")
+    if answer.not_applicable and not spec.na_allowed:
+        raise InvalidAnswer(f"{spec.key}: N/A is not allowed for this indicator")
+
+
+def score_area(area: AreaSpec, answers: Mapping[str, Answer]) -> AreaScore:
+    given = [answers.get(ind.key, Answer()) for ind in area.indicators]
+    values = [a.value for a in given if not a.not_applicable]
+    return AreaScore(
+        key=area.key,
+        total=len(given),
+        answered=sum(a.answered for a in given),
+        applicable=sum(v is not None for v in values),
+        percentage=percentage(values),
+    )
+
+
+def score_sheet(areas: Sequence[AreaSpec], answers: Mapping[str, Answer], lowest: int = 5) -> SheetScore:
+    area_scores = [score_area(area, answers) for area in areas]
+    existing = [a.percentage for a in area_scores if a.percentage is not None]
+    overall = sum(existing) / len(existing) if existing else None
+    return SheetScore(
+        areas=area_scores,
+        overall_percentage=overall,
+        red_flags=red_flags(areas, answers),
+        answered=sum(a.answered for a in area_scores),
+        total=sum(a.total for a in area_scores),
+        lowest=lowest_indicators(areas, answers, lowest),
+    )
+
+
+def red_flags(areas: Sequence[AreaSpec], answers: Mapping[str, Answer]) -> list[str]:
+    """Keys of critical indicators scored 0, in score-sheet order."""
+    return [
+        ind.key
+        for area in areas
+        for ind in area.indicators
+        if ind.critical and answers.get(ind.key, Answer()).value == 0
+    ]
+
+
+def lowest_indicators(
+    areas: Sequence[AreaSpec], answers: Mapping[str, Answer], limit: int | None = None
+) -> list[ScoredIndicator]:
+    """Scored indicators, lowest first; ties keep score-sheet order."""
+    scored = [
+        ScoredIndicator(ind.key, area.key, answers[ind.key].value)  # type: ignore[arg-type]
+        for area in areas
+        for ind in area.indicators
+        if ind.key in answers and answers[ind.key].value is not None
+    ]
+    scored.sort(key=lambda s: s.value)
+    return scored if limit is None else scored[:limit]

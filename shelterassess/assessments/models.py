@@ -1,0 +1,129 @@
+"""One assessment model for every kind (self, peer, agreed, follow-up).
+
+Each assessment stores one :class:`Score` row per indicator of its round's pinned
+score-sheet version, and on submission a few :class:`AreaResult` rows, so national
+views never aggregate raw scores.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from shelterassess.auth.models import User
+from shelterassess.db import Base, created_at, intpk, utcnow
+from shelterassess.facilities.models import Facility
+from shelterassess.rounds.models import Round
+from shelterassess.scoresheets.models import Area, Indicator
+
+
+class AssessmentKind(str, enum.Enum):
+    SELF = "self"
+    PEER = "peer"
+    AGREED = "agreed"
+    FOLLOW_UP = "follow_up"
+
+
+class AssessmentStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Assessment(Base):
+    __tablename__ = "assessment"
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=AssessmentStatus.DRAFT.value)
+    started_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    submitted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    submitted_at: Mapped[Optional[dt.datetime]]
+    overall_percentage: Mapped[Optional[float]]
+    red_flag_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    round: Mapped[Round] = relationship(lazy="joined")
+    facility: Mapped[Facility] = relationship(lazy="joined")
+    submitted_by: Mapped[Optional[User]] = relationship(foreign_keys=[submitted_by_id])
+    scores: WriteOnlyMapped["Score"] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    area_results: Mapped[list["AreaResult"]] = relationship(
+        cascade="all, delete-orphan", order_by="AreaResult.position"
+    )
+    events: Mapped[list["AssessmentEvent"]] = relationship(
+        cascade="all, delete-orphan", order_by="AssessmentEvent.at"
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == AssessmentStatus.SUBMITTED.value
+
+
+class Score(Base):
+    __tablename__ = "score"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "indicator_id", name="uq_score_assessment_indicator"),
+        CheckConstraint("value IS NULL OR (value >= 0 AND value <= 3)", name="value_range"),
+    )
+
+    id: Mapped[intpk]
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
+    value: Mapped[Optional[int]]
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+    #: Comma-separated subset of scoresheets.models.EVIDENCE_SOURCES.
+    evidence: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: Optimistic lock: a save carrying an older version is refused.
+    version: Mapped[int] = mapped_column(default=1)
+
+    indicator: Mapped[Indicator] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_answered(self) -> bool:
+        return self.value is not None or self.not_applicable
+
+    @property
+    def evidence_list(self) -> list[str]:
+        return [e for e in self.evidence.split(",") if e]
+
+
+class AreaResult(Base):
+    """Stored when an assessment is submitted (a few rows per assessment)."""
+
+    __tablename__ = "area_result"
+    __table_args__ = (UniqueConstraint("assessment_id", "area_id", name="uq_area_result_assessment_area"),)
+
+    id: Mapped[intpk]
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    position: Mapped[int]
+    percentage: Mapped[Optional[float]]
+    applicable: Mapped[int]
+    total: Mapped[int]
+
+    area: Mapped[Area] = relationship(lazy="joined")
+
+
+class AssessmentEvent(Base):
+    """History of an assessment's state changes: who, when and why."""
+
+    __tablename__ = "assessment_event"
+
+    id: Mapped[intpk]
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[Optional[User]] = relationship(lazy="joined")

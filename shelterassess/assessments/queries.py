@@ -1,0 +1,90 @@
+"""Read queries for assessments."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from shelterassess.assessments.domain import Answer, SheetScore, score_sheet
+from shelterassess.assessments.models import Assessment, AssessmentKind, Score
+from shelterassess.facilities.models import Facility
+from shelterassess.rounds.models import Round
+from shelterassess.scoresheets.queries import area_specs
+
+
+def scores_by_indicator(session: Session, assessment: Assessment) -> dict[int, Score]:
+    rows = session.scalars(select(Score).where(Score.assessment_id == assessment.id))
+    return {s.indicator_id: s for s in rows}
+
+
+def answers(scores: dict[int, Score]) -> dict[str, Answer]:
+    return {str(i): Answer(s.value, s.not_applicable) for i, s in scores.items()}
+
+
+def compute_score(
+    session: Session, assessment: Assessment, scores: dict[int, Score] | None = None, lowest: int = 5
+) -> SheetScore:
+    scores = scores if scores is not None else scores_by_indicator(session, assessment)
+    return score_sheet(area_specs(assessment.round.sheet), answers(scores), lowest=lowest)
+
+
+def find_self_assessment(session: Session, facility_id: int, round_id: int) -> Assessment | None:
+    return session.scalar(
+        select(Assessment).where(
+            Assessment.facility_id == facility_id,
+            Assessment.round_id == round_id,
+            Assessment.kind == AssessmentKind.SELF.value,
+        )
+    )
+
+
+def facility_self_assessments(session: Session, facility_id: int) -> list[Assessment]:
+    return list(
+        session.scalars(
+            select(Assessment)
+            .where(Assessment.facility_id == facility_id, Assessment.kind == AssessmentKind.SELF.value)
+            .order_by(Assessment.created_at.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    assessment: Assessment
+    answered: int
+    total: int
+
+
+def answered_counts(session: Session, assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """assessment id -> (answered, total) in one query."""
+    if not assessment_ids:
+        return {}
+    answered = func.sum(case((or_(Score.value.is_not(None), Score.not_applicable), 1), else_=0))
+    rows = session.execute(
+        select(Score.assessment_id, answered, func.count(Score.id))
+        .where(Score.assessment_id.in_(assessment_ids))
+        .group_by(Score.assessment_id)
+    )
+    return {aid: (int(a or 0), int(t)) for aid, a, t in rows}
+
+
+def national_self_assessments(
+    session: Session, round_id: int | None = None, province_id: int | None = None, status: str | None = None
+) -> list[ProgressRow]:
+    query = (
+        select(Assessment)
+        .join(Facility, Assessment.facility_id == Facility.id)
+        .join(Round, Assessment.round_id == Round.id)
+        .where(Assessment.kind == AssessmentKind.SELF.value)
+        .order_by(Round.name.desc(), Facility.code)
+    )
+    if round_id:
+        query = query.where(Assessment.round_id == round_id)
+    if province_id:
+        query = query.where(Facility.province_id == province_id)
+    if status:
+        query = query.where(Assessment.status == status)
+    items = list(session.scalars(query))
+    counts = answered_counts(session, [a.id for a in items])
+    return [ProgressRow(a, *counts.get(a.id, (0, 0))) for a in items]

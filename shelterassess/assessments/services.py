@@ -1,0 +1,159 @@
+"""Self-assessment workflow: start, save answers by area, submit, reopen.
+
+Services flush only; the request or CLI command commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from shelterassess.assessments import queries
+from shelterassess.assessments.domain import Answer, IndicatorSpec, InvalidAnswer, check_answer
+from shelterassess.assessments.models import (
+    AreaResult,
+    Assessment,
+    AssessmentEvent,
+    AssessmentKind,
+    AssessmentStatus,
+    Score,
+)
+from shelterassess.auth.models import User
+from shelterassess.db import utcnow
+from shelterassess.errors import StaleData, ValidationFailed
+from shelterassess.facilities.models import Facility
+from shelterassess.rounds.models import Round
+from shelterassess.scoresheets.models import EVIDENCE_SOURCES, Area
+
+NOTE_MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """What the form sent for one indicator."""
+
+    indicator_id: int
+    value: int | None
+    not_applicable: bool
+    evidence: tuple[str, ...]
+    note: str
+    version: int | None
+
+
+def start_assessment(
+    session: Session, user: User, facility: Facility, round_: Round, kind: AssessmentKind = AssessmentKind.SELF
+) -> Assessment:
+    """The facility's assessment of this kind in the round, created with one empty score per indicator."""
+    if kind is AssessmentKind.SELF:
+        existing = queries.find_self_assessment(session, facility.id, round_.id)
+        if existing is not None:
+            return existing
+    if not round_.is_open:
+        raise ValidationFailed([(None, _("This round is not open."))])
+    assessment = Assessment(round=round_, facility=facility, kind=kind.value, started_by_id=user.id)
+    session.add(assessment)
+    session.flush()
+    for indicator in round_.sheet.indicators:
+        session.add(Score(assessment_id=assessment.id, indicator_id=indicator.id))
+    session.add(AssessmentEvent(assessment_id=assessment.id, action="started", user_id=user.id))
+    session.flush()
+    return assessment
+
+
+def save_area(session: Session, user: User, assessment: Assessment, area: Area, inputs: list[AnswerInput]) -> None:
+    """Save the answers of one area. All or nothing: any invalid or stale answer saves none."""
+    _ensure_editable(assessment)
+    scores = queries.scores_by_indicator(session, assessment)
+    errors: list[tuple[str | None, str]] = []
+    stale: list[str] = []
+    for item in inputs:
+        indicator = next((i for i in area.indicators if i.id == item.indicator_id), None)
+        if indicator is None or item.indicator_id not in scores:
+            raise ValidationFailed([(None, _("The form does not match this score sheet. Reload the page."))])
+        errors.extend(_check_input(indicator, item))
+        score = scores[item.indicator_id]
+        if item.version is not None and item.version != score.version and _differs(score, item):
+            stale.append(indicator.code)
+    if errors:
+        raise ValidationFailed(errors)
+    if stale:
+        raise StaleData(stale)
+    for item in inputs:
+        _apply(scores[item.indicator_id], item, user)
+    assessment.updated_at = utcnow()
+    session.flush()
+
+
+def _check_input(indicator, item: AnswerInput) -> list[tuple[str | None, str]]:
+    errors: list[tuple[str | None, str]] = []
+    try:
+        check_answer(IndicatorSpec(str(indicator.id), indicator.critical, indicator.na_allowed),
+                     Answer(item.value, item.not_applicable))
+    except InvalidAnswer:
+        errors.append((f"score-{indicator.id}", _("%(code)s: choose 0, 1, 2 or 3%(na)s.", code=indicator.code,
+                                                   na=_(" or N/A") if indicator.na_allowed else "")))
+    if any(e not in EVIDENCE_SOURCES for e in item.evidence):
+        errors.append((f"evidence-{indicator.id}", _("%(code)s: unknown evidence source.", code=indicator.code)))
+    if len(item.note) > NOTE_MAX_LENGTH:
+        errors.append((f"note-{indicator.id}", _("%(code)s: the note is longer than %(n)d characters.",
+                                                  code=indicator.code, n=NOTE_MAX_LENGTH)))
+    return errors
+
+
+def _differs(score: Score, item: AnswerInput) -> bool:
+    return (score.value, score.not_applicable, score.evidence_list, score.note) != (
+        item.value, item.not_applicable, list(item.evidence), item.note)
+
+
+def _apply(score: Score, item: AnswerInput, user: User) -> None:
+    if not _differs(score, item):
+        return
+    score.value = item.value
+    score.not_applicable = item.not_applicable
+    score.evidence = ",".join(e for e in EVIDENCE_SOURCES if e in item.evidence)
+    score.note = item.note
+    score.updated_by_id = user.id
+
+
+def _ensure_editable(assessment: Assessment) -> None:
+    if assessment.is_submitted:
+        raise ValidationFailed([(None, _("This assessment has been submitted and is read-only."))])
+    if not assessment.round.is_open:
+        raise ValidationFailed([(None, _("This round is closed; the assessment is read-only."))])
+
+
+def submit(session: Session, user: User, assessment: Assessment) -> None:
+    """Lock the assessment and store its area results; every indicator must be answered."""
+    _ensure_editable(assessment)
+    result = queries.compute_score(session, assessment)
+    if not result.complete:
+        missing = result.total - result.answered
+        raise ValidationFailed([(None, _("%(n)d indicators are not answered yet. Answer every indicator (a score or N/A) before submitting.", n=missing))])
+    assessment.area_results = [
+        AreaResult(area_id=int(a.key), position=pos, percentage=a.percentage, applicable=a.applicable, total=a.total)
+        for pos, a in enumerate(result.areas, start=1)
+    ]
+    assessment.overall_percentage = result.overall_percentage
+    assessment.red_flag_count = len(result.red_flags)
+    assessment.status = AssessmentStatus.SUBMITTED.value
+    assessment.submitted_at = utcnow()
+    assessment.submitted_by_id = user.id
+    session.add(AssessmentEvent(assessment_id=assessment.id, action="submitted", user_id=user.id))
+    session.flush()
+
+
+def reopen(session: Session, user: User, assessment: Assessment, reason: str) -> None:
+    """Unlock a submitted assessment; who and why are recorded."""
+    reason = reason.strip()
+    if not assessment.is_submitted:
+        raise ValidationFailed([(None, _("Only a submitted assessment can be reopened."))])
+    if len(reason) < 5:
+        raise ValidationFailed([("reason", _("Say why the assessment is reopened."))])
+    assessment.status = AssessmentStatus.DRAFT.value
+    assessment.area_results = []
+    assessment.overall_percentage = None
+    assessment.red_flag_count = 0
+    assessment.submitted_at = None
+    session.add(AssessmentEvent(assessment_id=assessment.id, action="reopened", user_id=user.id, reason=reason))
+    session.flush()

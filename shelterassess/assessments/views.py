@@ -1,0 +1,175 @@
+"""Self-assessment pages: start, fill area by area, submit, reopen, results."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from shelterassess.assessments import queries, services
+from shelterassess.assessments.forms import (
+    EVIDENCE_LABELS,
+    EmptyForm,
+    ReopenForm,
+    StartForm,
+    area_form_class,
+    area_form_data,
+)
+from shelterassess.assessments.models import Assessment, AssessmentStatus
+from shelterassess.assessments.results import area_chart_svg, build_results
+from shelterassess.auth import permissions as perm
+from shelterassess.errors import StaleData, ValidationFailed
+from shelterassess.extensions import db
+from shelterassess.rounds import queries as round_queries
+from shelterassess.rounds.models import Round
+from shelterassess.scoresheets.models import Area
+from shelterassess.web.access import get_or_404, require, visible_or_404
+
+bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+
+
+def _load(assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    return visible_or_404(assessment, assessment is not None and perm.can_view_assessment(current_user, assessment))
+
+
+@bp.route("/")
+@login_required
+def national():
+    require(perm.can_view_all_assessments(current_user))
+    round_id = request.args.get("round", type=int)
+    status = request.args.get("status") if request.args.get("status") in {s.value for s in AssessmentStatus} else None
+    rows = queries.national_self_assessments(db.session, round_id=round_id, status=status)
+    return render_template("assessments/national.html", rows=rows, rounds=round_queries.all_rounds(db.session),
+                           round_id=round_id, status=status)
+
+
+@bp.route("/start", methods=["POST"])
+@login_required
+def start():
+    form = StartForm()
+    form.round_id.choices = [(r.id, r.name) for r in round_queries.open_rounds(db.session)]
+    facility = current_user.facility
+    if not form.validate_on_submit() or facility is None:
+        abort(400)
+    round_ = get_or_404(Round, form.round_id.data)
+    require(perm.can_start_self_assessment(current_user, facility, round_))
+    assessment = services.start_assessment(db.session, current_user, facility, round_)
+    db.session.commit()
+    return redirect(url_for(".overview", assessment_id=assessment.id))
+
+
+@bp.route("/<int:assessment_id>")
+@login_required
+def overview(assessment_id: int):
+    assessment = _load(assessment_id)
+    result = queries.compute_score(db.session, assessment)
+    progress = {int(a.key): a for a in result.areas}
+    return render_template("assessments/overview.html", assessment=assessment, result=result, progress=progress,
+                           form=EmptyForm())
+
+
+@bp.route("/<int:assessment_id>/areas/<int:area_id>", methods=["GET", "POST"])
+@login_required
+def fill_area(assessment_id: int, area_id: int):
+    assessment = _load(assessment_id)
+    area = db.session.get(Area, area_id)
+    if area is None or area.sheet_id != assessment.round.sheet_id:
+        abort(404)
+    editable = perm.can_edit_assessment(current_user, assessment)
+    scores = queries.scores_by_indicator(db.session, assessment)
+    form_class = area_form_class(area)
+    form = form_class() if request.method == "POST" else form_class(data=area_form_data(area, scores))
+    conflicts: list[str] = []
+    if request.method == "POST":
+        require(editable)
+        if form.validate_on_submit():
+            outcome = _save_area(assessment, area, form)
+            if outcome is None:
+                return redirect(_after_save_target(assessment, area))
+            conflicts = outcome
+            scores = queries.scores_by_indicator(db.session, assessment)
+            for ind in area.indicators:  # the next save deliberately replaces the other copy
+                form[f"version-{ind.id}"].data = str(scores[ind.id].version)
+    result = queries.compute_score(db.session, assessment, scores)
+    return render_template("assessments/area.html", assessment=assessment, area=area, form=form, scores=scores,
+                           editable=editable, result=result, conflicts=conflicts,
+                           progress={int(a.key): a for a in result.areas}, evidence_labels=EVIDENCE_LABELS)
+
+
+def _save_area(assessment: Assessment, area: Area, form) -> list[str] | None:
+    """None when saved; the codes changed by someone else when the save was refused as stale."""
+    try:
+        services.save_area(db.session, current_user, assessment, area, form.answer_inputs(area))
+    except ValidationFailed as failure:
+        db.session.rollback()
+        form.populate_errors(failure)
+        return []
+    except StaleData as stale:
+        db.session.rollback()
+        flash(_("Someone else changed %(codes)s since you opened this page. Your answers are still in the form; "
+                "their saved answers are shown under each indicator. Save again to keep yours.",
+                codes=", ".join(stale.what)), "warning")
+        return stale.what
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return None
+
+
+def _after_save_target(assessment: Assessment, area: Area) -> str:
+    if request.form.get("next") == "area":
+        areas = assessment.round.sheet.areas
+        index = [a.id for a in areas].index(area.id)
+        if index + 1 < len(areas):
+            return url_for(".fill_area", assessment_id=assessment.id, area_id=areas[index + 1].id, saved=1)
+        return url_for(".overview", assessment_id=assessment.id, saved=area.id)
+    return url_for(".fill_area", assessment_id=assessment.id, area_id=area.id, saved=1)
+
+
+@bp.route("/<int:assessment_id>/submit", methods=["POST"])
+@login_required
+def submit(assessment_id: int):
+    assessment = _load(assessment_id)
+    require(perm.can_submit_assessment(current_user, assessment))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit(db.session, current_user, assessment)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        for _field, message in failure.reasons:
+            flash(message, "error")
+        return redirect(url_for(".overview", assessment_id=assessment.id))
+    db.session.commit()
+    flash(_("The self-assessment has been submitted. It is now read-only."), "success")
+    return redirect(url_for(".results", assessment_id=assessment.id))
+
+
+@bp.route("/<int:assessment_id>/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(assessment_id: int):
+    assessment = _load(assessment_id)
+    require(perm.can_reopen_assessment(current_user, assessment))
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            services.reopen(db.session, current_user, assessment, form.reason.data)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            form.populate_errors(failure)
+        else:
+            db.session.commit()
+            flash(_("The assessment has been reopened. The facility can edit it again."), "success")
+            return redirect(url_for(".overview", assessment_id=assessment.id))
+    return render_template("assessments/reopen.html", assessment=assessment, form=form)
+
+
+@bp.route("/<int:assessment_id>/results")
+@login_required
+def results(assessment_id: int):
+    assessment = _load(assessment_id)
+    data = build_results(db.session, assessment)
+    chart = area_chart_svg(data)
+    return render_template("assessments/results.html", assessment=assessment, data=data, chart=chart,
+                           evidence_labels=EVIDENCE_LABELS)
+
+

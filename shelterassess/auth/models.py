@@ -1,0 +1,67 @@
+"""Accounts and one-time activation tokens."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import TYPE_CHECKING, Optional
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shelterassess.auth.roles import Role
+from shelterassess.db import Base, created_at, intpk, str200
+
+if TYPE_CHECKING:
+    from shelterassess.facilities.models import Facility
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, Base):
+    __tablename__ = "user"
+
+    id: Mapped[intpk]
+    email: Mapped[str200] = mapped_column(unique=True)
+    display_name: Mapped[str200]
+    role: Mapped[str] = mapped_column(String(32))
+    facility_id: Mapped[Optional[int]] = mapped_column(ForeignKey("facility.id"), index=True)
+    password_hash: Mapped[Optional[str]] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[Optional[str]] = mapped_column(String(8))
+    #: Part of the login cookie; rotating it ends every session of the user.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[Optional[dt.datetime]]
+    last_login_at: Mapped[Optional[dt.datetime]]
+    created_at: Mapped[created_at]
+
+    facility: Mapped[Optional["Facility"]] = relationship(lazy="joined")
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active and self.password_hash is not None
+
+    def get_id(self) -> str:  # Flask-Login: id and session token together
+        return f"{self.id}:{self.session_token}"
+
+
+class ActivationToken(Base):
+    """A one-time link to set a password; only the token's SHA-256 is stored."""
+
+    __tablename__ = "activation_token"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[Optional[dt.datetime]]
+    created_at: Mapped[created_at]
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,123 @@
+"""Who may do what: pure predicates, the one place access rules live.
+
+Views call them (through :func:`require`) and templates call them (they are
+registered as Jinja globals), so a button is shown exactly when its route allows
+the action. Each predicate takes the user and the object concerned and looks only
+at their attributes: no database, no request.
+"""
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from shelterassess.auth.roles import Role
+
+
+class UserLike(Protocol):
+    id: int
+    role: str
+    facility_id: int | None
+    is_authenticated: bool
+
+
+def _role(user: Any) -> Role | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Role(user.role)
+
+
+def is_admin(user: Any) -> bool:
+    return _role(user) is Role.ADMIN
+
+
+def is_national(user: Any) -> bool:
+    return _role(user) is Role.NATIONAL_TEAM
+
+
+def is_facility_member(user: Any, facility_id: int | None) -> bool:
+    role = _role(user)
+    return role is not None and role.belongs_to_facility and facility_id is not None and user.facility_id == facility_id
+
+
+# -- accounts and reference data -------------------------------------------------
+
+def can_manage_users(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_manage_facilities(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_manage_scoresheets(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_view_scoresheets(user: Any) -> bool:
+    return _role(user) is not None
+
+
+# -- facilities ------------------------------------------------------------------
+
+def can_list_facilities(user: Any) -> bool:
+    return _role(user) is not None
+
+
+def can_view_facility(user: Any, facility: Any) -> bool:
+    return _role(user) is not None
+
+
+def can_view_facility_contact(user: Any, facility: Any) -> bool:
+    """Address and phone are sensitive: the facility's own users, the national team, admins."""
+    return is_facility_member(user, facility.id) or is_national(user) or is_admin(user)
+
+
+# -- rounds ----------------------------------------------------------------------
+
+def can_manage_rounds(user: Any) -> bool:
+    return is_national(user)
+
+
+def can_view_rounds(user: Any) -> bool:
+    return _role(user) in (Role.NATIONAL_TEAM, Role.FACILITY_STAFF, Role.FACILITY_MANAGER)
+
+
+# -- self-assessments ------------------------------------------------------------
+
+def can_view_all_assessments(user: Any) -> bool:
+    return is_national(user)
+
+
+def can_start_self_assessment(user: Any, facility: Any, round_: Any) -> bool:
+    return is_facility_member(user, facility.id) and round_.is_open and facility.active
+
+
+def can_view_assessment(user: Any, assessment: Any) -> bool:
+    if is_national(user):
+        return True
+    return assessment.kind == "self" and is_facility_member(user, assessment.facility_id)
+
+
+def can_edit_assessment(user: Any, assessment: Any) -> bool:
+    return (
+        assessment.kind == "self"
+        and is_facility_member(user, assessment.facility_id)
+        and not assessment.is_submitted
+        and assessment.round.is_open
+    )
+
+
+def can_submit_assessment(user: Any, assessment: Any) -> bool:
+    return can_edit_assessment(user, assessment) and _role(user) is Role.FACILITY_MANAGER
+
+
+def can_reopen_assessment(user: Any, assessment: Any) -> bool:
+    return is_national(user) and assessment.is_submitted and assessment.round.is_open
+
+
+def can_print_blank_sheet(user: Any, facility: Any) -> bool:
+    return is_facility_member(user, facility.id) or is_national(user)
+
+
+PREDICATES = {
+    name: fn for name, fn in dict(globals()).items() if name.startswith(("can_", "is_")) and callable(fn)
+}

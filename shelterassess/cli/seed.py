@@ -1,0 +1,135 @@
+"""``seed-demo``: a small, realistic data set for trying the app. Idempotent."""
+from __future__ import annotations
+
+import random
+import secrets
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shelterassess.assessments import services as assessment_services
+from shelterassess.assessments.models import Assessment
+from shelterassess.assessments.services import AnswerInput
+from shelterassess.auth import services as auth_services
+from shelterassess.auth.models import User
+from shelterassess.auth.roles import Role
+from shelterassess.cli.database import init_database
+from shelterassess.extensions import db
+from shelterassess.facilities.models import Facility, Province
+from shelterassess.facilities.services import FacilityInput, save_facility
+from shelterassess.rounds import services as round_services
+from shelterassess.rounds.models import Round
+from shelterassess.scoresheets.services import load_standard_sheet
+
+DEMO_DOMAIN = "demo.shelterassess.org"
+FACILITIES = [
+    # code, name, type, province, capacity, address, phone
+    ("SH-HN-01", "Nhà tạm lánh Hoa Sen", "shelter", "VN-HN", 30, "Số 12 ngõ 45, phường Láng (demo)", "024 0000 0001"),
+    ("SH-SG-01", "Nhà tạm lánh Ánh Dương", "shelter", "VN-SG", 40, "Số 8 đường số 3, phường Bình Trưng (demo)", "028 0000 0002"),
+    ("SH-QNI-01", "Nhà tạm lánh Bình Minh", "shelter", "VN-QNI", 20, "Tổ 5, phường Hạ Long (demo)", "0203 000 003"),
+    ("RC-LCA-01", "Trung tâm tiếp nhận biên giới Lào Cai", "reception_centre", "VN-LCA", 25, "Cửa khẩu Lào Cai (demo)", "0214 000 004"),
+    ("RC-AG-01", "Trung tâm tiếp nhận biên giới An Giang", "reception_centre", "VN-AG", 20, "Cửa khẩu Tịnh Biên (demo)", "0296 000 005"),
+    ("RC-LS-01", "Trung tâm tiếp nhận biên giới Lạng Sơn", "reception_centre", "VN-LS", 15, "Cửa khẩu Hữu Nghị (demo)", "0205 000 006"),
+]
+USERS = [
+    # email local part, name, role, facility code
+    ("admin", "Quản trị viên", Role.ADMIN, None),
+    ("national", "Nguyễn Thị Lan (nhóm quốc gia)", Role.NATIONAL_TEAM, None),
+    ("national2", "Trần Văn Minh (nhóm quốc gia)", Role.NATIONAL_TEAM, None),
+]
+for _code, *_rest in FACILITIES:
+    _slug = _code.lower().replace("-01", "")
+    USERS.append((f"manager.{_slug}", f"Quản lý {_code}", Role.FACILITY_MANAGER, _code))
+    USERS.append((f"staff.{_slug}", f"Cán bộ {_code}", Role.FACILITY_STAFF, _code))
+
+ROUND_NAME = "2027 national round"
+PILOT_ROUND_NAME = "2026 pilot round"
+
+
+def seed_demo(session: Session, password: str | None) -> list[tuple[User, str | None]]:
+    sheet = load_standard_sheet(session)
+    facilities = {row[0]: _facility(session, *row) for row in FACILITIES}
+    accounts = [_user(session, email, name, role, facilities.get(code) if code else None, password)
+                for email, name, role, code in USERS]
+    pilot = _round(session, PILOT_ROUND_NAME, sheet)
+    current = _round(session, ROUND_NAME, sheet)
+    rng = random.Random(2027)
+    staff = {u.facility.code: u for u, _pw in accounts if u.facility and u.role == Role.FACILITY_STAFF.value}
+    managers = {u.facility.code: u for u, _pw in accounts if u.facility and u.role == Role.FACILITY_MANAGER.value}
+    if pilot.status != "closed":
+        for code in ("SH-HN-01", "SH-SG-01"):
+            _filled(session, pilot, facilities[code], staff[code], managers[code], rng, share=1.0, submit=True)
+        round_services.close_round(session, pilot)
+    _filled(session, current, facilities["SH-SG-01"], staff["SH-SG-01"], managers["SH-SG-01"], rng, 1.0, True)
+    _filled(session, current, facilities["RC-LCA-01"], staff["RC-LCA-01"], managers["RC-LCA-01"], rng, 1.0, False)
+    _filled(session, current, facilities["SH-QNI-01"], staff["SH-QNI-01"], managers["SH-QNI-01"], rng, 0.4, False)
+    session.flush()
+    return accounts
+
+
+def _facility(session, code, name, type_, province_code, capacity, address, phone) -> Facility:
+    existing = session.scalar(select(Facility).where(Facility.code == code))
+    if existing is not None:
+        return existing
+    province = session.scalar(select(Province).where(Province.code == province_code))
+    return save_facility(session, FacilityInput(code, name, type_, province.id, capacity, True, address, phone))
+
+
+def _user(session, local, name, role, facility, password) -> tuple[User, str | None]:
+    email = f"{local}@{DEMO_DOMAIN}"
+    user = auth_services.find_user_by_email(session, email)
+    if user is None:
+        user = auth_services.create_user(session, email, role, name, facility)
+        password = password or secrets.token_urlsafe(9)
+    if password:
+        user.password_hash = auth_services.hash_password(password)
+    return user, password
+
+
+def _round(session, name, sheet) -> Round:
+    existing = session.scalar(select(Round).where(Round.name == name))
+    if existing is not None:
+        return existing
+    round_ = round_services.create_round(session, name, sheet)
+    round_services.open_round(session, round_)
+    return round_
+
+
+def _filled(session, round_, facility, staff, manager, rng, share, submit) -> Assessment:
+    from shelterassess.assessments.queries import find_self_assessment
+
+    existing = find_self_assessment(session, facility.id, round_.id)
+    if existing is not None:
+        return existing
+    assessment = assessment_services.start_assessment(session, staff, facility, round_)
+    for area in round_.sheet.areas:
+        inputs = [_random_answer(ind, rng) for ind in area.indicators if rng.random() < share]
+        if inputs:
+            assessment_services.save_area(session, staff, assessment, area, inputs)
+    if submit:
+        assessment_services.submit(session, manager, assessment)
+    return assessment
+
+
+def _random_answer(indicator, rng) -> AnswerInput:
+    if indicator.na_allowed and rng.random() < 0.15:
+        return AnswerInput(indicator.id, None, True, (), "", None)
+    value = rng.choices([0, 1, 2, 3], weights=[1, 3, 4, 3])[0]
+    evidence = tuple(indicator.evidence_list[: rng.randint(1, max(1, len(indicator.evidence_list)))])
+    return AnswerInput(indicator.id, value, False, evidence, "", None)
+
+
+@click.command("seed-demo")
+@click.option("--password", default=None, help="Password for every demo account (default: a random one per new account).")
+@with_appcontext
+def seed_demo_command(password: str | None) -> None:
+    """Load demo facilities, users of every role, rounds and self-assessments."""
+    init_database()
+    accounts = seed_demo(db.session, password)
+    db.session.commit()
+    click.echo("Demo accounts (email | role | facility | password):")
+    for user, pw in accounts:
+        facility = user.facility.code if user.facility else "-"
+        click.echo(f"  {user.email:42} | {user.role:17} | {facility:10} | {pw or '(unchanged)'}")

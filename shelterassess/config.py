@@ -1,0 +1,45 @@
+"""Documented defaults. Whenever you add or change a key here, update docs/configuration.md.
+
+Layers, later ones winning: these defaults -> ``instance/config.py`` -> environment
+variables ``SHELTERASSESS_<KEY>`` -> the ``test_config`` mapping given to ``create_app``.
+"""
+import datetime as dt
+
+
+class DefaultConfig:
+    #: Database URL. ``None`` means the SQLite file ``instance/shelterassess.sqlite``.
+    #: PostgreSQL: ``postgresql://user@host:5432/dbname`` (driver psycopg 3 is chosen for you).
+    DATABASE_URL = None
+    #: Secret for sessions and CSRF tokens. ``None`` in development: a random key is
+    #: generated once into ``instance/secret_key``. Production must set it (see README).
+    SECRET_KEY = None
+    #: Set to true when the app is served over HTTPS: cookies get ``Secure`` and HSTS is sent.
+    HTTPS = False
+    #: Number of proxies in front of the app (e.g. 1 behind nginx) for client IP and scheme.
+    PROXY_COUNT = 0
+    #: Sessions end after this much inactivity.
+    PERMANENT_SESSION_LIFETIME = dt.timedelta(minutes=30)
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_COOKIE_NAME = "shelterassess_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = dt.timedelta(seconds=0)
+    #: Largest accepted request body (bytes). A score sheet with notes is well under this.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: CSRF tokens live as long as the session (they are tied to it).
+    WTF_CSRF_TIME_LIMIT = None
+    #: Activation links for new users expire after this long.
+    ACTIVATION_TOKEN_LIFETIME = dt.timedelta(days=4)
+    #: Languages offered; the first is the default.
+    LANGUAGES = ("vi", "en")
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    #: Failed logins before an account is locked for LOGIN_LOCK_MINUTES.
+    LOGIN_MAX_FAILURES = 6
+    LOGIN_LOCK_MINUTES = 30
+    #: Longest free-text note on a score, in characters.
+    NOTE_MAX_LENGTH = 2000
+    #: argon2id cost parameters (time_cost, memory_cost in KiB, parallelism); None = argon2-cffi's
+    #: defaults (t=3, m=64 MiB, p=4). Only tests lower them.
+    PASSWORD_HASH_PARAMS = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -1,0 +1,63 @@
+"""Cross-cutting web concerns: error pages, security headers, template helpers."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from shelterassess.web import templating
+
+
+def init_web(app: Flask) -> None:
+    templating.init_templating(app)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(Exception, _server_error)
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-attr 'unsafe-inline'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    from flask import current_app
+    from flask_login import current_user
+
+    if current_app.config.get("HTTPS"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if getattr(current_user, "is_authenticated", False) and not request.path.startswith("/static/"):
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return render_template("errors/error.html", error=error), error.code
+
+
+def _csrf_error(error: CSRFError):
+    return render_template("errors/csrf.html", error=error), 400
+
+
+def _server_error(error: Exception):
+    from flask import current_app
+
+    from shelterassess.extensions import db
+
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    reference = uuid.uuid4().hex[:10]
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error, reference %s", reference)
+    if current_app.config.get("PROPAGATE_EXCEPTIONS") and current_app.testing:
+        raise error
+    return render_template("errors/500.html", reference=reference), 500

@@ -1,0 +1,3 @@
+from shelterassess import create_app
+
+app = create_app()
