@@ -69,6 +69,7 @@ def _instance_secret(instance: Path) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    import shelterassess.models  # noqa: F401  (every table in the metadata)
     from shelterassess.extensions import babel, csrf, db, login_manager, migrate
     from shelterassess.i18n import select_locale, select_timezone
 

@@ -1,0 +1,107 @@
+"""Every route × every role: the expected HTTP status.
+
+``tests/web/test_permission_matrix.py`` runs each case for each role against a
+fresh ``world`` and fails when a route of the app has no case here. Add a case
+for every new route (append to CASES; one ``Case`` per endpoint and method).
+
+``url`` and ``data`` are functions of the ``world`` namespace from conftest.
+Roles: anonymous, staff_a, manager_a, staff_b, manager_b, national, admin.
+Facility A is the one whose objects the URLs point at (unless said otherwise).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+ROLES = ("anonymous", "staff_a", "manager_a", "staff_b", "manager_b", "national", "admin")
+LOGIN = 302  # anonymous users are sent to the login page
+
+
+def only(*allowed: str, ok: int = 200, deny: int = 403, anonymous: int = LOGIN) -> dict[str, int]:
+    """``ok`` for the roles named, ``deny`` for the other logged-in roles."""
+    expect = {role: (ok if role in allowed else deny) for role in ROLES}
+    expect["anonymous"] = ok if "anonymous" in allowed else anonymous
+    return expect
+
+
+LOGGED_IN = ("staff_a", "manager_a", "staff_b", "manager_b", "national", "admin")
+FACILITY_ROLES = ("staff_a", "manager_a", "staff_b", "manager_b")
+
+
+@dataclass
+class Case:
+    endpoint: str
+    method: str
+    url: Callable
+    expect: dict[str, int]
+    data: Callable = field(default=lambda w: {})
+    setup: Callable | None = None  # setup(world) -> None, run before the request (e.g. create an assessment)
+
+
+def _self_assessment(w):
+    from shelterassess.assessments.services import start_assessment
+
+    if not hasattr(w, "assessment_a"):
+        w.assessment_a = start_assessment(__import__("shelterassess.extensions").extensions.db.session, w.staff_a, w.facility_a, w.round)
+    return w.assessment_a
+
+
+def _submitted_assessment(w):
+    from shelterassess.assessments.models import AssessmentStatus
+
+    a = _self_assessment(w)
+    a.status = AssessmentStatus.SUBMITTED.value
+    return a
+
+
+def _area(w):
+    return w.sheet.areas[0]
+
+
+CASES: list[Case] = [
+    # main and auth
+    Case("main.dashboard", "GET", lambda w: "/", only(*LOGGED_IN)),
+    Case("main.health", "GET", lambda w: "/health", only("anonymous", *LOGGED_IN)),
+    Case("auth.login", "GET", lambda w: "/login", {**only("anonymous", ok=200), **{r: 302 for r in LOGGED_IN}}),
+    Case("auth.login", "POST", lambda w: "/login", {**only("anonymous", ok=200), **{r: 302 for r in LOGGED_IN}},
+         data=lambda w: {"email": "nobody@example.org", "password": "wrong password"}),
+    Case("auth.logout", "POST", lambda w: "/logout", only("anonymous", *LOGGED_IN, ok=302)),
+    Case("auth.activate", "GET", lambda w: "/activate/not-a-valid-token", only("anonymous", *LOGGED_IN, ok=404)),
+    Case("auth.activate", "POST", lambda w: "/activate/not-a-valid-token", only("anonymous", *LOGGED_IN, ok=404)),
+    Case("auth.change_password", "GET", lambda w: "/account/password", only(*LOGGED_IN)),
+    Case("auth.change_password", "POST", lambda w: "/account/password", only(*LOGGED_IN),
+         data=lambda w: {"current_password": "wrong", "new_password": "x", "confirm": "y"}),
+    Case("auth.set_language", "POST", lambda w: "/language", only("anonymous", *LOGGED_IN, ok=302),
+         data=lambda w: {"locale": "en", "next": "/"}),
+    # rounds
+    Case("rounds.index", "GET", lambda w: "/rounds/", only(*FACILITY_ROLES, "national")),
+    Case("rounds.create", "GET", lambda w: "/rounds/new", only("national")),
+    Case("rounds.create", "POST", lambda w: "/rounds/new", only("national"), data=lambda w: {"name": "", "sheet": w.sheet.id}),
+    Case("rounds.open_", "POST", lambda w: f"/rounds/{w.round.id}/open", only("national", ok=302)),
+    Case("rounds.close", "POST", lambda w: f"/rounds/{w.round.id}/close", only("national", ok=302)),
+    # self-assessments
+    Case("assessments.national", "GET", lambda w: "/assessments/", only("national")),
+    Case("assessments.start", "POST", lambda w: "/assessments/start",
+         {**only("staff_a", "manager_a", "staff_b", "manager_b", ok=302), "national": 400, "admin": 400},
+         data=lambda w: {"round_id": w.round.id}),
+    Case("assessments.overview", "GET", lambda w: f"/assessments/{_self_assessment(w).id}",
+         only("staff_a", "manager_a", "national", deny=404), setup=_self_assessment),
+    Case("assessments.fill_area", "GET", lambda w: f"/assessments/{_self_assessment(w).id}/areas/{_area(w).id}",
+         only("staff_a", "manager_a", "national", deny=404), setup=_self_assessment),
+    Case("assessments.fill_area", "POST", lambda w: f"/assessments/{_self_assessment(w).id}/areas/{_area(w).id}",
+         {**only("staff_a", "manager_a", ok=302, deny=404), "national": 403}, setup=_self_assessment),
+    Case("assessments.submit", "POST", lambda w: f"/assessments/{_self_assessment(w).id}/submit",
+         {**only("manager_a", ok=302, deny=404), "staff_a": 403, "national": 403}, setup=_self_assessment),
+    Case("assessments.reopen", "GET", lambda w: f"/assessments/{_submitted_assessment(w).id}/reopen",
+         {**only("national", deny=404), "staff_a": 403, "manager_a": 403}, setup=_submitted_assessment),
+    Case("assessments.reopen", "POST", lambda w: f"/assessments/{_submitted_assessment(w).id}/reopen",
+         {**only("national", ok=302, deny=404), "staff_a": 403, "manager_a": 403}, setup=_submitted_assessment,
+         data=lambda w: {"reason": "Scores entered before the visit"}),
+    Case("assessments.results", "GET", lambda w: f"/assessments/{_self_assessment(w).id}/results",
+         only("staff_a", "manager_a", "national", deny=404), setup=_self_assessment),
+    # reports
+    Case("reports.assessment_pdf", "GET", lambda w: f"/reports/assessments/{_self_assessment(w).id}.pdf",
+         only("staff_a", "manager_a", "national", deny=404), setup=_self_assessment),
+    Case("reports.blank_sheet", "GET", lambda w: f"/reports/facilities/{w.facility_a.id}/rounds/{w.round.id}/blank.pdf",
+         only("staff_a", "manager_a", "national", deny=404)),
+]
