@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -20,8 +20,13 @@ def supported_locales() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    """The user's saved choice, then this browser's choice, then Accept-Language."""
+    """The user's saved choice, then this browser's choice, then Accept-Language.
+
+    Outside a request (CLI commands) messages are in English.
+    """
     supported = supported_locales()
+    if not has_request_context():
+        return "en"  # command-line messages
     if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
         return current_user.locale
     if session.get(LOCALE_SESSION_KEY) in supported:
