@@ -1,13 +1,18 @@
-"""PDF downloads. The endpoint names ``assessment_pdf`` and ``blank_sheet`` are used by templates."""
+"""PDF downloads. The endpoint names ``assessment_pdf`` and ``blank_sheet`` are used by templates.
+
+Each view loads and checks, builds the report data (:mod:`shelterassess.reports.data`),
+renders it under the chosen language and serves the bytes inline.
+"""
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from flask import Blueprint, abort, request, send_file
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
-from shelterassess.assessments.models import Assessment
+from shelterassess.assessments.models import Assessment, AssessmentKind
 from shelterassess.auth import permissions as perm
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility
@@ -20,10 +25,19 @@ from shelterassess.web.access import visible_or_404
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
 
 def _language() -> str:
+    """``?lang=vi|en`` when given and supported, else the current locale."""
     lang = request.args.get("lang")
     return lang if lang in supported_locales() else current_language()
+
+
+def _filename(kind: str, facility_code: str, round_id: int) -> str:
+    """ASCII only, e.g. ``self-assessment-SH-A-round3.pdf``."""
+    code = _UNSAFE.sub("-", facility_code).strip("-") or "facility"
+    return f"{kind}-{code}-round{round_id}.pdf"
 
 
 def _pdf(data: bytes, filename: str):
@@ -34,11 +48,14 @@ def _pdf(data: bytes, filename: str):
 @login_required
 def assessment_pdf(assessment_id: int):
     assessment = db.session.get(Assessment, assessment_id)
-    visible_or_404(assessment, assessment is not None and perm.can_view_assessment(current_user, assessment))
+    allowed = assessment is not None and perm.can_view_assessment(current_user, assessment)
+    visible_or_404(assessment, allowed)
+    if assessment.kind != AssessmentKind.SELF.value:
+        abort(404)  # only self-assessments have a PDF layout so far
     language = _language()
     with force_locale(language):
         pdf = SelfAssessmentRenderer().render(self_assessment_report(db.session, assessment, language))
-    return _pdf(pdf, f"self-assessment-{assessment.facility.code}-round{assessment.round_id}.pdf")
+    return _pdf(pdf, _filename("self-assessment", assessment.facility.code, assessment.round_id))
 
 
 @bp.route("/facilities/<int:facility_id>/rounds/<int:round_id>/blank.pdf")
@@ -46,10 +63,11 @@ def assessment_pdf(assessment_id: int):
 def blank_sheet(facility_id: int, round_id: int):
     facility = db.session.get(Facility, facility_id)
     round_ = db.session.get(Round, round_id)
-    if facility is None or round_ is None:
+    if round_ is None:
         abort(404)
-    visible_or_404(facility, perm.can_print_blank_sheet(current_user, facility))
+    # 404, not 403, for another facility's sheet: do not reveal which facility ids exist.
+    visible_or_404(facility, facility is not None and perm.can_print_blank_sheet(current_user, facility))
     language = _language()
     with force_locale(language):
         pdf = BlankSheetRenderer().render(blank_sheet_report(db.session, facility, round_, language))
-    return _pdf(pdf, f"score-sheet-{facility.code}-round{round_.id}.pdf")
+    return _pdf(pdf, _filename("score-sheet", facility.code, round_.id))
