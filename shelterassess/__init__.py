@@ -78,11 +78,22 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
+    if app.testing:
+        app.before_request(_forget_request_globals)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+
+def _forget_request_globals() -> None:
+    """Tests keep one app context open across requests, so ``g`` would carry the cached
+    user (Flask-Login) and locale (Flask-Babel) over: start each request afresh."""
+    from flask import g
+
+    for name in list(vars(g)):
+        delattr(g, name)
 
 
 def _register_blueprints(app: Flask) -> None:

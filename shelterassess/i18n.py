@@ -31,7 +31,11 @@ def select_locale() -> str:
         return current_user.locale
     if session.get(LOCALE_SESSION_KEY) in supported:
         return session[LOCALE_SESSION_KEY]
-    return request.accept_languages.best_match(supported) or supported[0]
+    for language, _quality in request.accept_languages:  # best first
+        primary = language.split("-")[0].split("_")[0].lower()
+        if primary in supported:
+            return primary
+    return supported[0]
 
 
 def select_timezone() -> str:

@@ -103,7 +103,7 @@ def change_password():
             form.populate_errors(failure)
         else:
             db.session.commit()
-            login_user(current_user)  # the session token changed: re-issue this session's cookie
+            login_user(current_user._get_current_object())  # new session token: re-issue this cookie
             flash(_("Your password has been changed. Other sessions have been logged out."), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/change_password.html", form=form)
