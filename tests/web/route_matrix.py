@@ -105,3 +105,21 @@ CASES: list[Case] = [
     Case("reports.blank_sheet", "GET", lambda w: f"/reports/facilities/{w.facility_a.id}/rounds/{w.round.id}/blank.pdf",
          only("staff_a", "manager_a", "national", deny=404)),
 ]
+
+
+def _facility_form(w, code: str) -> dict:
+    return {"code": code, "name": "Nhà tạm lánh", "type": "shelter", "province_id": w.facility_a.province_id,
+            "capacity": 12, "active": "y", "address": "", "phone": ""}
+
+
+CASES += [
+    # facilities
+    Case("facilities.index", "GET", lambda w: "/facilities/", only(*LOGGED_IN)),
+    Case("facilities.detail", "GET", lambda w: f"/facilities/{w.facility_a.id}", only(*LOGGED_IN)),
+    Case("facilities.create", "GET", lambda w: "/facilities/new", only("admin")),
+    Case("facilities.create", "POST", lambda w: "/facilities/new", only("admin", ok=302),
+         data=lambda w: _facility_form(w, "SH-NEW")),
+    Case("facilities.edit", "GET", lambda w: f"/facilities/{w.facility_a.id}/edit", only("admin")),
+    Case("facilities.edit", "POST", lambda w: f"/facilities/{w.facility_a.id}/edit", only("admin", ok=302),
+         data=lambda w: _facility_form(w, "SH-A")),
+]
