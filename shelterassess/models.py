@@ -2,5 +2,6 @@
 from shelterassess.assessments import models as assessments  # noqa: F401
 from shelterassess.auth import models as auth  # noqa: F401
 from shelterassess.facilities import models as facilities  # noqa: F401
+from shelterassess.peer import models as peer  # noqa: F401
 from shelterassess.rounds import models as rounds  # noqa: F401
 from shelterassess.scoresheets import models as scoresheets  # noqa: F401

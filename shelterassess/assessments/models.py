@@ -39,6 +39,8 @@ class Assessment(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
+    #: For peer assessments: the team that scores. None for self and agreed assessments.
+    team_id: Mapped[Optional[int]] = mapped_column(ForeignKey("peer_team.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=AssessmentStatus.DRAFT.value)
     started_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     submitted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
@@ -51,6 +53,7 @@ class Assessment(Base):
     round: Mapped[Round] = relationship(lazy="joined")
     facility: Mapped[Facility] = relationship(lazy="joined")
     submitted_by: Mapped[Optional[User]] = relationship(foreign_keys=[submitted_by_id])
+    team: Mapped[Optional["PeerTeam"]] = relationship(lazy="joined")  # noqa: F821 (peer.models)
     scores: WriteOnlyMapped["Score"] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     area_results: Mapped[list["AreaResult"]] = relationship(
         cascade="all, delete-orphan", order_by="AreaResult.position"
