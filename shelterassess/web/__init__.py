@@ -45,6 +45,16 @@ def _http_error(error: HTTPException):
 
 
 def _csrf_error(error: CSRFError):
+    """A form sent after the session ended: log in again, then come back to the same page,
+    where the browser still holds the unsaved answers (static/js/app.js)."""
+    from flask import flash, redirect, url_for
+    from flask_babel import gettext as _
+    from flask_login import current_user
+
+    if not current_user.is_authenticated and request.path != url_for("auth.login"):
+        flash(_("Your session ended, so nothing was saved. Log in again: the answers you typed are kept "
+                "in this browser and come back on the page."), "warning")
+        return redirect(url_for("auth.login", next=request.path))
     return render_template("errors/csrf.html", error=error), 400
 
 

@@ -135,3 +135,9 @@ def test_unknown_language_is_refused(client):
 
 def test_health_reveals_nothing(client):
     assert client.get("/health").get_json() == {"status": "ok"}
+
+
+def test_form_sent_after_the_session_ended_goes_to_login_and_back(client, world, csrf_on):
+    r = client.post("/assessments/1/areas/1", data={"score-1": "2"})
+    assert r.status_code == 302
+    assert r.headers["Location"].endswith("/login?next=/assessments/1/areas/1")

@@ -1,0 +1,22 @@
+from tests.conftest import PASSWORD
+
+
+def log_in(page, base, user, password=PASSWORD):
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def log_out(page):
+    page.locator("form[action='/logout'] button").click()
+    page.wait_for_url("**/login")
+
+
+def answer_area(page, area, value_for):
+    """Click the radio for each indicator (value_for(indicator) -> '0'..'3' or 'na')."""
+    for ind in area.indicators:
+        page.check(f"input[name='score-{ind.id}'][value='{value_for(ind)}']")
+        if ind.evidence_list:
+            page.check(f"input[name='evidence-{ind.id}'][value='{ind.evidence_list[0]}']")
