@@ -44,7 +44,7 @@ test: setup chromium
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: setup
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
