@@ -9,7 +9,7 @@ DEMO_PASSWORD ?= demo-password-2027
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations chromium db demo bench clean
+.PHONY: run test setup translations translations-update chromium db demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,7 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o shelterassess/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel update -i shelterassess/translations/messages.pot -d shelterassess/translations --no-fuzzy-matching
