@@ -4,7 +4,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from shelterassess.auth.roles import Role
 from shelterassess.web.forms import BaseForm
+
+ROLE_LABELS = {
+    Role.FACILITY_STAFF.value: _l("Facility staff"),
+    Role.FACILITY_MANAGER.value: _l("Facility manager"),
+    Role.NATIONAL_TEAM.value: _l("National team"),
+    Role.ADMIN.value: _l("Administrator"),
+}
 
 
 class LoginForm(BaseForm):
@@ -32,5 +40,8 @@ class ChangePasswordForm(BaseForm):
 class CreateUserForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=200)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), validators=[DataRequired()])
-    facility = SelectField(_l("Facility"), coerce=str)
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), validators=[DataRequired()])
+    #: Choices (facility id as text, "" for none) are set by the view.
+    facility = SelectField(_l("Facility"), coerce=str,
+                           description=_l("Facility staff and managers belong to one facility; "
+                                          "the national team and administrators to none."))

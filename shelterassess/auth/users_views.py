@@ -1,10 +1,128 @@
-from flask import Blueprint, render_template
-from flask_login import login_required
+"""User administration: admins create accounts and hand out one-time activation links.
+
+Admins never see or set a password: a new account (or one whose owner forgot the
+password) gets a link that works once, and the owner chooses the password.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from shelterassess.assessments.forms import EmptyForm
+from shelterassess.auth import permissions as perm
+from shelterassess.auth import services
+from shelterassess.auth.forms import ROLE_LABELS, CreateUserForm
+from shelterassess.auth.models import User
+from shelterassess.auth.roles import Role
+from shelterassess.db import utcnow
+from shelterassess.errors import ValidationFailed
+from shelterassess.extensions import db
+from shelterassess.facilities.models import Facility
+from shelterassess.facilities.queries import list_facilities
+from shelterassess.web.access import get_or_404, require
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+def account_status(user: User, now: dt.datetime) -> str:
+    """deactivated, pending (no password yet), locked (too many failed logins) or active."""
+    if not user.active:
+        return "deactivated"
+    if user.password_hash is None:
+        return "pending"
+    locked_until = user.locked_until
+    if locked_until is not None and locked_until.tzinfo is None:
+        locked_until = locked_until.replace(tzinfo=dt.timezone.utc)
+    if locked_until is not None and locked_until > now:
+        return "locked"
+    return "active"
 
 
 @bp.route("/")
 @login_required
 def index():
-    return render_template("users/index.html")
+    require(perm.can_manage_users(current_user))
+    users = list(db.session.scalars(select(User).order_by(User.email)))
+    now = utcnow()
+    return render_template("users/index.html", users=users, status={u.id: account_status(u, now) for u in users},
+                           role_labels=ROLE_LABELS, form=EmptyForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require(perm.can_manage_users(current_user))
+    form = CreateUserForm()
+    form.facility.choices = [("", _("— none —"))] + [
+        (str(f.id), f"{f.code} · {f.name}") for f in list_facilities(db.session)]
+    if form.validate_on_submit():
+        facility = db.session.get(Facility, int(form.facility.data)) if form.facility.data else None
+        try:
+            user = services.create_user(db.session, form.email.data, Role(form.role.data),
+                                        form.display_name.data.strip(), facility)
+            token = services.issue_activation_token(db.session, user, _lifetime())
+        except ValidationFailed as failure:
+            db.session.rollback()
+            form.populate_errors(failure)
+        else:
+            db.session.commit()
+            return _show_link(user, token, created=True)
+    return render_template("users/form.html", form=form)
+
+
+@bp.route("/<int:user_id>/activation-link", methods=["POST"])
+@login_required
+def activation_link(user_id: int):
+    require(perm.can_manage_users(current_user))
+    user = get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    token = services.issue_activation_token(db.session, user, _lifetime())
+    db.session.commit()
+    return _show_link(user, token, created=False)
+
+
+@bp.route("/<int:user_id>/deactivate", methods=["POST"])
+@login_required
+def deactivate(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.route("/<int:user_id>/activate", methods=["POST"])
+@login_required
+def activate(user_id: int):
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):
+    require(perm.can_manage_users(current_user))
+    user = get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not active and user.id == current_user.id:
+        flash(_("You cannot deactivate your own account. Ask another administrator."), "error")
+        return redirect(url_for(".index"))
+    services.set_active(db.session, user, active)
+    db.session.commit()
+    if active:
+        flash(_("%(email)s can log in again.", email=user.email), "success")
+    else:
+        flash(_("%(email)s is deactivated and has been logged out everywhere.", email=user.email), "success")
+    return redirect(url_for(".index"))
+
+
+def _lifetime() -> dt.timedelta:
+    return current_app.config["ACTIVATION_TOKEN_LIFETIME"]
+
+
+def _show_link(user: User, token: str, created: bool):
+    """The link is shown this once; only its hash is stored."""
+    url = url_for("auth.activate", token=token, _external=True)
+    return render_template("users/link.html", user=user, url=url, created=created,
+                           duration=format_timedelta(_lifetime(), threshold=1.0),
+                           role_labels=ROLE_LABELS)

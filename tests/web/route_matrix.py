@@ -123,3 +123,16 @@ CASES += [
     Case("facilities.edit", "POST", lambda w: f"/facilities/{w.facility_a.id}/edit", only("admin", ok=302),
          data=lambda w: _facility_form(w, "SH-A")),
 ]
+
+
+CASES += [
+    # user administration
+    Case("users.index", "GET", lambda w: "/admin/users/", only("admin")),
+    Case("users.create", "GET", lambda w: "/admin/users/new", only("admin")),
+    Case("users.create", "POST", lambda w: "/admin/users/new", only("admin"),
+         data=lambda w: {"email": "new.person@example.org", "display_name": "New person", "role": "national_team",
+                         "facility": ""}),
+    Case("users.activation_link", "POST", lambda w: f"/admin/users/{w.staff_a.id}/activation-link", only("admin")),
+    Case("users.deactivate", "POST", lambda w: f"/admin/users/{w.staff_a.id}/deactivate", only("admin", ok=302)),
+    Case("users.activate", "POST", lambda w: f"/admin/users/{w.staff_a.id}/activate", only("admin", ok=302)),
+]
