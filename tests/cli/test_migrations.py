@@ -67,3 +67,33 @@ def test_downgrade_to_base_and_up_again(migration_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert _drift() == []
+
+
+def test_upgrading_keeps_existing_rows(migration_app):
+    """Every later migration keeps the data of a database created at the first one
+    (SQLite batch mode rebuilds tables: child rows must survive)."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Config as _  # noqa: F401  (Flask-Migrate is configured)
+
+    scripts = ScriptDirectory.from_config(migration_app.extensions["migrate"].migrate.get_config())
+    first = scripts.get_base()
+    upgrade(revision=first)
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO country (id, code, name_vi, name_en) VALUES (1, 'VN', 'Việt Nam', 'Viet Nam')"))
+        conn.execute(text("INSERT INTO province (id, country_id, code, name_vi, name_en) VALUES (1, 1, 'VN-HN', 'Hà Nội', 'Ha Noi')"))
+        conn.execute(text("INSERT INTO facility (id, code, name, type, province_id, capacity, active) "
+                          "VALUES (1, 'SH-A', 'A', 'shelter', 1, 10, true)"))
+        conn.execute(text("INSERT INTO score_sheet_version (id, key, version, status, title_vi, title_en, description_vi, description_en) "
+                          "VALUES (1, 'standard', 1, 'published', 't', 't', '', '')"))
+        conn.execute(text("INSERT INTO area (id, sheet_id, code, key, position, title_vi, title_en) VALUES (1, 1, 'A', 'a', 1, 'a', 'a')"))
+        conn.execute(text("INSERT INTO indicator (id, area_id, sheet_id, code, key, position, text_vi, text_en, guidance_vi, "
+                          "guidance_en, na_allowed, critical, evidence) VALUES (1, 1, 1, 'A1', 'a.1', 1, 't', 't', '', '', false, false, '')"))
+        conn.execute(text("INSERT INTO round (id, name, sheet_id, status) VALUES (1, 'r', 1, 'open')"))
+        conn.execute(text("INSERT INTO assessment (id, round_id, facility_id, kind, status, red_flag_count, updated_at) "
+                          "VALUES (1, 1, 1, 'self', 'draft', 0, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO score (id, assessment_id, indicator_id, value, not_applicable, evidence, note, updated_at, version) "
+                          "VALUES (1, 1, 1, 2, false, '', 'kept', CURRENT_TIMESTAMP, 1)"))
+    upgrade()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT value, note FROM score")).all() == [(2, "kept")]
+        assert conn.execute(text("SELECT count(*) FROM assessment")).scalar() == 1
