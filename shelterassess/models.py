@@ -1,6 +1,7 @@
 """Imports every model module so the metadata is complete (Alembic, create_all)."""
 from shelterassess.assessments import models as assessments  # noqa: F401
 from shelterassess.auth import models as auth  # noqa: F401
+from shelterassess.cases import models as cases  # noqa: F401
 from shelterassess.facilities import models as facilities  # noqa: F401
 from shelterassess.peer import models as peer  # noqa: F401
 from shelterassess.rounds import models as rounds  # noqa: F401

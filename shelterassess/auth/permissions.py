@@ -118,6 +118,21 @@ def can_print_blank_sheet(user: Any, facility: Any) -> bool:
     return is_facility_member(user, facility.id) or is_national(user)
 
 
+# -- case library ----------------------------------------------------------------
+
+def can_view_cases(user: Any) -> bool:
+    return _role(user) is not None
+
+
+def can_manage_practices(user: Any) -> bool:
+    """Add, edit and publish local practices; see drafts."""
+    return is_national(user)
+
+
+def can_view_practice(user: Any, practice: Any) -> bool:
+    return can_manage_practices(user) or (can_view_cases(user) and practice.is_published)
+
+
 PREDICATES = {
     name: fn for name, fn in dict(globals()).items() if name.startswith(("can_", "is_")) and callable(fn)
 }
