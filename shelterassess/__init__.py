@@ -100,13 +100,14 @@ def _register_blueprints(app: Flask) -> None:
     from shelterassess.assessments.views import bp as assessments_bp
     from shelterassess.auth.users_views import bp as users_bp
     from shelterassess.auth.views import bp as auth_bp
+    from shelterassess.cases.views import bp as cases_bp
     from shelterassess.facilities.views import bp as facilities_bp
     from shelterassess.main import bp as main_bp
     from shelterassess.reports.views import bp as reports_bp
     from shelterassess.rounds.views import bp as rounds_bp
     from shelterassess.scoresheets.views import bp as scoresheets_bp
 
-    for bp in (main_bp, auth_bp, users_bp, facilities_bp, scoresheets_bp, rounds_bp, assessments_bp, reports_bp):
+    for bp in (main_bp, auth_bp, users_bp, facilities_bp, scoresheets_bp, rounds_bp, assessments_bp, reports_bp, cases_bp):
         app.register_blueprint(bp)
 
 

@@ -136,3 +136,45 @@ CASES += [
     Case("users.deactivate", "POST", lambda w: f"/admin/users/{w.staff_a.id}/deactivate", only("admin", ok=302)),
     Case("users.activate", "POST", lambda w: f"/admin/users/{w.staff_a.id}/activate", only("admin", ok=302)),
 ]
+
+
+def _practice(w, published=False):
+    """A local practice observed in facility A (a draft unless ``published``)."""
+    from shelterassess.cases.models import LocalPractice, PracticeStatus
+    from shelterassess.extensions import db
+
+    name = "practice_published" if published else "practice_draft"
+    if not hasattr(w, name):
+        texts = {f"{f}_{lang}": f"{f} {lang}" for f in ("title", "summary", "what_was_done", "results", "lessons")
+                 for lang in ("vi", "en")}
+        practice = LocalPractice(facility_id=w.facility_a.id, consent_given=True, created_by_id=w.national.id,
+                                 status=(PracticeStatus.PUBLISHED if published else PracticeStatus.DRAFT).value, **texts)
+        db.session.add(practice)
+        db.session.flush()
+        setattr(w, name, practice)
+    return getattr(w, name)
+
+
+def _practice_form(w):
+    return {"facility_id": w.facility_a.id, "title_vi": "Sổ tay nội quy tích cực", "title_en": "", "version": ""}
+
+
+CASES += [
+    # case library
+    Case("cases.index", "GET", lambda w: "/cases/?q=tham+van&pillar=protection", only(*LOGGED_IN)),
+    Case("cases.coverage", "GET", lambda w: "/cases/coverage", only(*LOGGED_IN)),
+    Case("cases.case", "GET", lambda w: "/cases/shelter-self-improvement-vietnam", only(*LOGGED_IN)),
+    Case("cases.case_pdf", "GET", lambda w: "/cases/winari-ecuador.pdf?lang=vi", only(*LOGGED_IN)),
+    Case("cases.practice", "GET", lambda w: f"/cases/practices/{_practice(w, published=True).id}", only(*LOGGED_IN),
+         setup=lambda w: _practice(w, published=True)),
+    Case("cases.practice", "GET", lambda w: f"/cases/practices/{_practice(w).id}", only("national", deny=404),
+         setup=_practice),
+    Case("cases.new_practice", "GET", lambda w: "/cases/practices/new", only("national")),
+    Case("cases.new_practice", "POST", lambda w: "/cases/practices/new", only("national", ok=302), data=_practice_form),
+    Case("cases.edit_practice", "GET", lambda w: f"/cases/practices/{_practice(w).id}/edit", only("national"),
+         setup=_practice),
+    Case("cases.edit_practice", "POST", lambda w: f"/cases/practices/{_practice(w).id}/edit", only("national", ok=302),
+         setup=_practice, data=_practice_form),
+    Case("cases.publish_practice", "POST", lambda w: f"/cases/practices/{_practice(w).id}/publish",
+         only("national", ok=302), setup=_practice),
+]
