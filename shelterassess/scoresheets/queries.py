@@ -1,7 +1,7 @@
 """Read queries for score sheets."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from shelterassess.assessments.domain import AreaSpec, IndicatorSpec
@@ -20,6 +20,15 @@ def published_versions(session: Session) -> list[ScoreSheetVersion]:
             .order_by(ScoreSheetVersion.key, ScoreSheetVersion.version.desc())
         )
     )
+
+
+def content_counts(session: Session) -> dict[int, tuple[int, int]]:
+    """Sheet id -> (number of areas, number of indicators)."""
+    areas = dict(session.execute(select(Area.sheet_id, func.count(Area.id)).group_by(Area.sheet_id)).all())
+    indicators = dict(
+        session.execute(select(Indicator.sheet_id, func.count(Indicator.id)).group_by(Indicator.sheet_id)).all()
+    )
+    return {sheet_id: (count, indicators.get(sheet_id, 0)) for sheet_id, count in areas.items()}
 
 
 def sheet_with_content(session: Session, sheet_id: int) -> ScoreSheetVersion | None:

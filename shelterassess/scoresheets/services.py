@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from shelterassess.db import utcnow
 from shelterassess.errors import ValidationFailed
+from shelterassess.rounds.models import Round
 from shelterassess.scoresheets.models import (
     EVIDENCE_SOURCES,
     Area,
@@ -134,5 +135,9 @@ def update_indicator(session: Session, indicator: Indicator, values: dict[str, A
 
 def delete_draft(session: Session, sheet: ScoreSheetVersion) -> None:
     ensure_draft(sheet)
+    if session.scalar(select(func.count(Round.id)).where(Round.sheet_id == sheet.id)):
+        raise ValidationFailed([(None, _("This version is used by a round and cannot be deleted."))])
+    for copy in session.scalars(select(ScoreSheetVersion).where(ScoreSheetVersion.copied_from_id == sheet.id)):
+        copy.copied_from_id = sheet.copied_from_id
     session.delete(sheet)
     session.flush()

@@ -178,3 +178,32 @@ CASES += [
     Case("cases.publish_practice", "POST", lambda w: f"/cases/practices/{_practice(w).id}/publish",
          only("national", ok=302), setup=_practice),
 ]
+
+
+def _draft_sheet(w):
+    """A draft copy of the published sheet (admins may edit, publish and delete it)."""
+    from shelterassess.extensions import db
+    from shelterassess.scoresheets.services import create_draft_copy
+
+    if not hasattr(w, "draft_sheet"):
+        w.draft_sheet = create_draft_copy(db.session, w.sheet)
+    return w.draft_sheet
+
+
+def _draft_indicator_edit_url(w):
+    return f"/scoresheets/indicators/{_draft_sheet(w).indicators[0].id}/edit"
+
+
+CASES += [
+    # score sheets
+    Case("scoresheets.index", "GET", lambda w: "/scoresheets/", only(*LOGGED_IN)),
+    Case("scoresheets.detail", "GET", lambda w: f"/scoresheets/{w.sheet.id}", only(*LOGGED_IN)),
+    Case("scoresheets.copy", "POST", lambda w: f"/scoresheets/{w.sheet.id}/copy", only("admin", ok=302)),
+    Case("scoresheets.edit_indicator", "GET", lambda w: _draft_indicator_edit_url(w), only("admin"), setup=_draft_sheet),
+    Case("scoresheets.edit_indicator", "POST", lambda w: _draft_indicator_edit_url(w), only("admin"), setup=_draft_sheet,
+         data=lambda w: {"text_vi": "", "text_en": "Still typing"}),
+    Case("scoresheets.publish", "POST", lambda w: f"/scoresheets/{_draft_sheet(w).id}/publish", only("admin", ok=302),
+         setup=_draft_sheet),
+    Case("scoresheets.delete", "POST", lambda w: f"/scoresheets/{_draft_sheet(w).id}/delete", only("admin", ok=302),
+         setup=_draft_sheet),
+]
