@@ -79,7 +79,7 @@ def test_journey_in_english(page, live_server, sworld):
 
 def test_journey_in_vietnamese(page_vi, live_server, sworld):
     overall = run_journey(page_vi, live_server, sworld, {
-        "start": "Bắt đầu tự đánh giá", "fill": "Điền bộ tiêu chí",
+        "start": "Bắt đầu tự đánh giá", "fill": "Chấm điểm theo bộ tiêu chí",
         "save": "Lưu bản nháp", "submit": "Gửi bản tự đánh giá"})
     expected = f"{expected_overall(sworld.sheet):.1f}".replace(".", ",")
     assert overall.replace("\xa0", " ").startswith(expected)
