@@ -44,8 +44,8 @@ for _code, *_rest in FACILITIES:
     USERS.append((f"manager.{_slug}", f"Quản lý {_code}", Role.FACILITY_MANAGER, _code))
     USERS.append((f"staff.{_slug}", f"Cán bộ {_code}", Role.FACILITY_STAFF, _code))
 
-ROUND_NAME = "2027 national round"
-PILOT_ROUND_NAME = "2026 pilot round"
+ROUND_NAME = "Đợt đánh giá quốc gia 2027"
+PILOT_ROUND_NAME = "Đợt thí điểm 2026"
 
 
 def seed_demo(session: Session, password: str | None) -> list[tuple[User, str | None]]:
