@@ -1,0 +1,226 @@
+"""Calibration practice cases and their comparison with a trainee's scores.
+
+Pure Python: no Flask, no database. The score sheet and the practice cases come
+from the shipped YAML files (parsed here from plain dicts); agreement figures come
+from :func:`shelterassess.comparisons.domain.calibration_result`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from shelterassess.comparisons.domain import CalibrationResult, calibration_result
+
+Texts = Mapping[str, str]
+ScoreMap = Mapping[str, Optional[int]]
+LEVELS = (0, 1, 2, 3)
+#: A large difference between trainee and reference, as in :func:`calibration_result`.
+LARGE_DIFFERENCE = 2
+
+
+# -- the score sheet, as the calibration form sees it ---------------------------------
+
+@dataclass(frozen=True)
+class SheetIndicator:
+    code: str
+    key: str
+    text: Texts
+    guidance: Texts
+    levels: Mapping[int, Texts]
+    na_allowed: bool
+    critical: bool
+
+
+@dataclass(frozen=True)
+class SheetArea:
+    code: str
+    key: str
+    title: Texts
+    indicators: tuple[SheetIndicator, ...]
+
+
+@dataclass(frozen=True)
+class PracticeSheet:
+    key: str
+    version: int
+    areas: tuple[SheetArea, ...]
+
+    @property
+    def indicators(self) -> list[SheetIndicator]:
+        return [ind for area in self.areas for ind in area.indicators]
+
+    @property
+    def keys(self) -> list[str]:
+        return [ind.key for ind in self.indicators]
+
+
+def parse_sheet(data: Mapping[str, Any]) -> PracticeSheet:
+    """A score-sheet file (``scoresheets/data/*.yaml``) as a :class:`PracticeSheet`."""
+    areas = tuple(
+        SheetArea(
+            code=area["code"], key=area["key"], title=area["title"],
+            indicators=tuple(
+                SheetIndicator(
+                    code=ind["code"], key=ind["key"], text=ind["text"], guidance=ind.get("guidance") or {},
+                    levels={int(level): texts for level, texts in ind["levels"].items()},
+                    na_allowed=bool(ind.get("na_allowed")), critical=bool(ind.get("critical")),
+                )
+                for ind in area["indicators"]
+            ),
+        )
+        for area in data["areas"]
+    )
+    return PracticeSheet(key=data["key"], version=int(data["version"]), areas=areas)
+
+
+# -- practice cases ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PracticeCase:
+    """A fictional shelter described in both languages, with the national team's reference scores."""
+
+    slug: str
+    title: Texts
+    summary: Texts
+    description: Texts
+    sheet_key: str
+    sheet_version: int
+    #: indicator key -> 0..3, or None for N/A
+    reference: Mapping[str, Optional[int]]
+
+    def paragraphs(self, language: str) -> list[str]:
+        text = self.description.get(language) or next(iter(self.description.values()), "")
+        return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def parse_practice_cases(data: Iterable[Mapping[str, Any]]) -> tuple[PracticeCase, ...]:
+    return tuple(
+        PracticeCase(
+            slug=item["slug"], title=item["title"], summary=item.get("summary") or {},
+            description=item["description"], sheet_key=item["sheet"]["key"],
+            sheet_version=int(item["sheet"]["version"]), reference=dict(item["reference"]),
+        )
+        for item in data
+    )
+
+
+def _allowed(ind: SheetIndicator, value: Any) -> bool:
+    if value is None:
+        return ind.na_allowed
+    return not isinstance(value, bool) and value in LEVELS
+
+
+def reference_problems(case: PracticeCase, sheet: PracticeSheet) -> list[str]:
+    """Why the case's reference scores do not fit the sheet (empty when they do)."""
+    problems = []
+    indicators = {ind.key: ind for ind in sheet.indicators}
+    for key in indicators.keys() - case.reference.keys():
+        problems.append(f"{key}: no reference score")
+    for key in case.reference.keys() - indicators.keys():
+        problems.append(f"{key}: not an indicator of {sheet.key} v{sheet.version}")
+    for key, value in case.reference.items():
+        ind = indicators.get(key)
+        if ind is None:
+            continue
+        if value is None and not ind.na_allowed:
+            problems.append(f"{key}: N/A is not allowed")
+        elif not _allowed(ind, value):
+            problems.append(f"{key}: {value!r} is not 0, 1, 2 or 3")
+    return sorted(problems)
+
+
+# -- a trainee's answers ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    code: str
+    missing: bool  # True: not answered; False: a value the indicator does not allow
+
+
+def answer_problems(sheet: PracticeSheet, scores: Mapping[str, Any]) -> list[AnswerProblem]:
+    """Indicators not answered, or answered with N/A where it is not allowed, or out of range."""
+    problems = []
+    for ind in sheet.indicators:
+        if ind.key not in scores:
+            problems.append(AnswerProblem(ind.code, missing=True))
+            continue
+        value = scores[ind.key]
+        if not _allowed(ind, value):
+            problems.append(AnswerProblem(ind.code, missing=False))
+    return problems
+
+
+# -- comparing with the reference -----------------------------------------------------
+
+@dataclass(frozen=True)
+class ComparedIndicator:
+    area_code: str
+    indicator: SheetIndicator
+    trainee: Optional[int]
+    reference: Optional[int]
+
+    @property
+    def difference(self) -> Optional[int]:
+        """Trainee minus reference; None when either is N/A."""
+        if self.trainee is None or self.reference is None:
+            return None
+        return self.trainee - self.reference
+
+    @property
+    def large(self) -> bool:
+        return self.difference is not None and abs(self.difference) >= LARGE_DIFFERENCE
+
+    @property
+    def reference_descriptor(self) -> Optional[Texts]:
+        return None if self.reference is None else self.indicator.levels.get(self.reference)
+
+
+@dataclass(frozen=True)
+class CalibrationOutcome:
+    result: CalibrationResult
+    rows: tuple[ComparedIndicator, ...]
+
+    @property
+    def large_differences(self) -> list[ComparedIndicator]:
+        """Indicators 2 or more points from the reference, in the order of the result (largest first)."""
+        by_key = {row.indicator.key: row for row in self.rows}
+        return [by_key[key] for key in self.result.large_differences if key in by_key]
+
+
+def compare(sheet: PracticeSheet, case: PracticeCase, trainee: ScoreMap) -> CalibrationOutcome:
+    """Trainee vs reference on the case's sheet; keys the sheet does not have are ignored."""
+    keys = sheet.keys
+    mine = {k: trainee.get(k) for k in keys}
+    reference = {k: case.reference.get(k) for k in keys}
+    rows = tuple(
+        ComparedIndicator(area.code, ind, mine[ind.key], reference[ind.key])
+        for area in sheet.areas for ind in area.indicators
+    )
+    return CalibrationOutcome(calibration_result(mine, reference), rows)
+
+
+def best_result(results: Iterable[CalibrationResult]) -> Optional[CalibrationResult]:
+    """The result with the highest within-one agreement (passed ones first); None when there is none."""
+    scored = [r for r in results if r.agreement.within_one_pct is not None]
+    if not scored:
+        return None
+    return max(scored, key=lambda r: (r.passed, r.agreement.within_one_pct, r.agreement.kappa or -1.0))
+
+
+# -- certification notes ------------------------------------------------------------------
+
+#: The certification table has one free-text ``note``; a revocation reason is appended
+#: after this line, so the note written when certifying is kept as it was.
+REVOCATION_MARK = "\n\n--- revocation reason ---\n"
+
+
+def with_revocation_reason(note: str, reason: str) -> str:
+    return f"{note or ''}{REVOCATION_MARK}{reason}"
+
+
+def split_certification_note(note: str | None) -> tuple[str, str]:
+    """(note written when certifying, revocation reason or "")."""
+    certify_note, _mark, reason = (note or "").partition(REVOCATION_MARK)
+    return certify_note, reason

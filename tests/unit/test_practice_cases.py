@@ -1,0 +1,148 @@
+"""The shipped calibration practice cases and the pure calibration rules, without an app."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from shelterassess.assessors.domain import (
+    answer_problems,
+    best_result,
+    compare,
+    parse_practice_cases,
+    parse_sheet,
+    reference_problems,
+    split_certification_note,
+    with_revocation_reason,
+)
+
+ROOT = Path(__file__).resolve().parents[2] / "shelterassess"
+PRACTICE_CASES = ROOT / "assessors" / "data" / "practice_cases.yaml"
+STANDARD_V1 = ROOT / "scoresheets" / "data" / "standard_v1.yaml"
+VIETNAMESE_MARKS = set("ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ")
+
+
+def _load(path: Path):
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+RAW_CASES = _load(PRACTICE_CASES)
+SHEET_DATA = _load(STANDARD_V1)
+SHEET = parse_sheet(SHEET_DATA)
+CASES = parse_practice_cases(RAW_CASES)
+INDICATORS = {ind["key"]: ind for area in SHEET_DATA["areas"] for ind in area["indicators"]}
+
+
+def test_two_cases_with_unique_slugs_on_standard_v1():
+    assert len(RAW_CASES) == 2
+    assert len({c["slug"] for c in RAW_CASES}) == 2
+    assert all(c["sheet"] == {"key": "standard", "version": 1} for c in RAW_CASES)
+
+
+@pytest.mark.parametrize("raw", RAW_CASES, ids=lambda c: c["slug"])
+def test_reference_covers_every_indicator_of_standard_v1(raw):
+    assert set(raw["reference"]) == set(INDICATORS)
+    assert len(raw["reference"]) == 58
+
+
+@pytest.mark.parametrize("raw", RAW_CASES, ids=lambda c: c["slug"])
+def test_reference_values_are_levels_or_allowed_na(raw):
+    for key, value in raw["reference"].items():
+        if value is None:
+            assert INDICATORS[key]["na_allowed"], f"{key}: N/A is not allowed"
+        else:
+            assert type(value) is int and value in (0, 1, 2, 3), f"{key}: {value!r}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.slug)
+def test_domain_check_agrees(case):
+    assert reference_problems(case, SHEET) == []
+
+
+@pytest.mark.parametrize("raw", RAW_CASES, ids=lambda c: c["slug"])
+def test_texts_in_both_languages_vietnamese_with_diacritics(raw):
+    for field in ("title", "summary", "description"):
+        assert raw[field]["en"].strip() and raw[field]["vi"].strip(), field
+        assert set(raw[field]["vi"].lower()) & VIETNAMESE_MARKS, field
+    assert len(raw["description"]["en"].split()) >= 250
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.slug)
+def test_description_has_an_introduction_and_one_paragraph_per_area_in_both_languages(case):
+    assert len(case.paragraphs("en")) == len(case.paragraphs("vi")) == 1 + len(SHEET.areas)
+
+
+def test_the_cases_differ_and_use_the_whole_scale():
+    first, second = (c.reference for c in CASES)
+    assert first != second
+    used = {v for c in CASES for v in c.reference.values()}
+    assert used == {0, 1, 2, 3, None}
+
+
+def test_reference_problems_finds_missing_unknown_and_invalid():
+    case = CASES[0]
+    broken = dict(case.reference)
+    del broken["facilities.meals"]
+    broken["facilities.lighting"] = 4
+    broken["safety.staff-24h"] = None
+    broken["not.an-indicator"] = 1
+    problems = reference_problems(type(case)(**{**case.__dict__, "reference": broken}), SHEET)
+    assert problems == [
+        "facilities.lighting: 4 is not 0, 1, 2 or 3",
+        "facilities.meals: no reference score",
+        "not.an-indicator: not an indicator of standard v1",
+        "safety.staff-24h: N/A is not allowed",
+    ]
+
+
+def test_answer_problems_lists_unanswered_and_disallowed_na():
+    scores = dict(CASES[0].reference)
+    del scores["facilities.private-sleeping"]
+    scores["safety.staff-24h"] = None
+    problems = answer_problems(SHEET, scores)
+    assert [(p.code, p.missing) for p in problems] == [("A1", True), ("B1", False)]
+    assert answer_problems(SHEET, CASES[0].reference) == []
+
+
+def test_reference_against_itself_is_perfect():
+    case = CASES[0]
+    outcome = compare(SHEET, case, case.reference)
+    a = outcome.result.agreement
+    assert (a.n, a.na_excluded, a.exact_pct, a.within_one_pct, a.kappa) == (56, 2, 100.0, 100.0, 1.0)
+    assert outcome.result.passed and outcome.large_differences == []
+
+
+def test_shifted_by_one_is_within_one_everywhere_but_never_exact():
+    case = CASES[1]
+    shifted = {k: None if v is None else (v + 1 if v < 3 else v - 1) for k, v in case.reference.items()}
+    a = compare(SHEET, case, shifted).result.agreement
+    assert (a.n, a.na_excluded, a.exact_pct, a.within_one_pct) == (57, 1, 0.0, 100.0)
+
+
+def test_two_large_differences_hand_computed():
+    """Kite House: 56 scored pairs; A4 and G3 (reference 1) answered 3: 54 / 56 exact and within one."""
+    case = CASES[0]
+    answers = {**case.reference, "facilities.lighting": 3, "staffing.supervision": 3}
+    outcome = compare(SHEET, case, answers)
+    a = outcome.result.agreement
+    assert a.exact_pct == pytest.approx(54 / 56 * 100) and a.within_one_pct == pytest.approx(54 / 56 * 100)
+    assert [r.indicator.code for r in outcome.large_differences] == ["A4", "G3"]
+    assert outcome.large_differences[0].reference_descriptor["en"].startswith("Some areas are lit")
+    assert outcome.result.passed
+
+
+def test_best_result_prefers_passed_then_higher_within_one():
+    case = CASES[0]
+    perfect = compare(SHEET, case, case.reference).result
+    all_zero = compare(SHEET, case, {k: 0 for k in case.reference if INDICATORS[k]["na_allowed"] is False}).result
+    assert best_result([all_zero, perfect]) is perfect
+    assert best_result([]) is None
+
+
+def test_revocation_reason_is_kept_apart_from_the_note():
+    assert split_certification_note(with_revocation_reason("Strong calibration", "Left the sector")) == \
+        ("Strong calibration", "Left the sector")
+    assert split_certification_note("Only a note") == ("Only a note", "")
+    assert split_certification_note(None) == ("", "")
