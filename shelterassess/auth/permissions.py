@@ -133,6 +133,29 @@ def can_view_practice(user: Any, practice: Any) -> bool:
     return can_manage_practices(user) or (can_view_cases(user) and practice.is_published)
 
 
+# -- assessors: training, certification, calibration (issue 3) ---------------------
+
+def can_manage_training(user: Any) -> bool:
+    """Training sessions and participants; certifying and revoking assessors; all assessor records."""
+    return is_national(user)
+
+
+def can_view_assessor_record(user: Any, subject: Any) -> bool:
+    """A person's trainings, calibration results and certification: the national team and the person."""
+    return can_manage_training(user) or (_role(user) is not None and subject.id == user.id)
+
+
+def can_calibrate(user: Any) -> bool:
+    """Score the practice cases: facility staff and managers (future assessors) and the national team."""
+    role = _role(user)
+    return role is not None and (role.belongs_to_facility or role is Role.NATIONAL_TEAM)
+
+
+def can_view_calibration_attempt(user: Any, attempt: Any) -> bool:
+    """A calibration result is seen by the trainee and by the national team."""
+    return can_calibrate(user) and (attempt.user_id == user.id or can_manage_training(user))
+
+
 PREDICATES = {
     name: fn for name, fn in dict(globals()).items() if name.startswith(("can_", "is_")) and callable(fn)
 }

@@ -1,0 +1,214 @@
+"""Read queries for assessors: trainings, certifications, calibration attempts, practice cases."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shelterassess.assessors.domain import (
+    CalibrationOutcome,
+    PracticeCase,
+    PracticeSheet,
+    best_result,
+    compare,
+    parse_practice_cases,
+    parse_sheet,
+)
+from shelterassess.auth.models import User
+from shelterassess.auth.roles import Role
+from shelterassess.comparisons.domain import CalibrationResult
+from shelterassess.facilities.models import Facility
+from shelterassess.peer.models import CalibrationAttempt, Certification, TrainingParticipant, TrainingSession
+
+DATA_DIR = Path(__file__).parent / "data"
+PRACTICE_CASES_FILE = DATA_DIR / "practice_cases.yaml"
+SHEETS_DIR = Path(__file__).resolve().parent.parent / "scoresheets" / "data"
+FACILITY_ROLES = (Role.FACILITY_STAFF.value, Role.FACILITY_MANAGER.value)
+
+
+# -- practice cases (shipped data) ------------------------------------------------------
+
+def _read(path: Path):
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=1)
+def practice_cases() -> tuple[PracticeCase, ...]:
+    return parse_practice_cases(_read(PRACTICE_CASES_FILE))
+
+
+def practice_case(slug: str) -> PracticeCase | None:
+    return next((c for c in practice_cases() if c.slug == slug), None)
+
+
+@lru_cache(maxsize=4)
+def practice_sheet(key: str = "standard", version: int = 1) -> PracticeSheet:
+    """The shipped score sheet a practice case is scored on (read from its data file, not the database)."""
+    return parse_sheet(_read(SHEETS_DIR / f"{key}_v{version}.yaml"))
+
+
+def sheet_for(case: PracticeCase) -> PracticeSheet:
+    return practice_sheet(case.sheet_key, case.sheet_version)
+
+
+def outcome(attempt: CalibrationAttempt) -> CalibrationOutcome | None:
+    """The attempt compared with its case's reference; None if the case is no longer shipped."""
+    case = practice_case(attempt.practice_case)
+    return None if case is None else compare(sheet_for(case), case, attempt.scores)
+
+
+# -- trainings ----------------------------------------------------------------------------
+
+def all_trainings(session: Session) -> list[TrainingSession]:
+    newest_first = (TrainingSession.held_on.desc(), TrainingSession.id.desc())
+    return list(session.scalars(select(TrainingSession).order_by(*newest_first)))
+
+
+def participants(session: Session, training: TrainingSession) -> list[TrainingParticipant]:
+    """Ordered by facility code, then name."""
+    return list(
+        session.scalars(
+            select(TrainingParticipant)
+            .join(User, TrainingParticipant.user_id == User.id)
+            .outerjoin(Facility, User.facility_id == Facility.id)
+            .where(TrainingParticipant.training_id == training.id)
+            .order_by(Facility.code, User.display_name, User.id)
+        )
+    )
+
+
+def eligible_participants(session: Session, exclude_ids: set[int] | frozenset[int] = frozenset()) -> list[User]:
+    """Active facility staff and managers who could join a training, by facility code then name."""
+    users = session.scalars(
+        select(User)
+        .join(Facility, User.facility_id == Facility.id)
+        .where(User.role.in_(FACILITY_ROLES), User.active.is_(True))
+        .order_by(Facility.code, User.display_name, User.id)
+    )
+    return [u for u in users if u.id not in exclude_ids]
+
+
+def attended_trainings(session: Session, user_id: int) -> list[TrainingSession]:
+    return list(
+        session.scalars(
+            select(TrainingSession)
+            .join(TrainingParticipant, TrainingParticipant.training_id == TrainingSession.id)
+            .where(TrainingParticipant.user_id == user_id, TrainingParticipant.attended.is_(True))
+            .order_by(TrainingSession.held_on, TrainingSession.id)
+        )
+    )
+
+
+# -- certifications -----------------------------------------------------------------------
+
+def certifications(session: Session, user_id: int) -> list[Certification]:
+    """A person's certifications, newest first (a revoked one stays on record)."""
+    return list(
+        session.scalars(
+            select(Certification)
+            .where(Certification.user_id == user_id)
+            .order_by(Certification.certified_at.desc(), Certification.id.desc())
+        )
+    )
+
+
+def valid_certification(session: Session, user_id: int) -> Certification | None:
+    return session.scalar(
+        select(Certification)
+        .where(Certification.user_id == user_id, Certification.revoked_at.is_(None))
+        .order_by(Certification.certified_at.desc(), Certification.id.desc())
+        .limit(1)
+    )
+
+
+def revoked_by(session: Session, certification: Certification) -> User | None:
+    if certification.revoked_by_id is None:
+        return None
+    return session.get(User, certification.revoked_by_id)
+
+
+def certified_user_ids(session: Session) -> set[int]:
+    """Ids of every user holding a valid (not revoked) certification."""
+    return set(session.scalars(select(Certification.user_id).where(Certification.revoked_at.is_(None))))
+
+
+def certified_assessors(session: Session) -> list[User]:
+    """Facility staff and managers holding a valid certification: the people who may sit on a peer team.
+
+    Ordered by facility code, then name. Inactive accounts are left out.
+    """
+    return list(
+        session.scalars(
+            select(User)
+            .join(Facility, User.facility_id == Facility.id)
+            .where(
+                User.id.in_(select(Certification.user_id).where(Certification.revoked_at.is_(None))),
+                User.role.in_(FACILITY_ROLES),
+                User.active.is_(True),
+            )
+            .order_by(Facility.code, User.display_name, User.id)
+        )
+    )
+
+
+# -- calibration attempts -------------------------------------------------------------------
+
+def attempts_of(session: Session, user_id: int) -> list[CalibrationAttempt]:
+    return list(
+        session.scalars(
+            select(CalibrationAttempt)
+            .where(CalibrationAttempt.user_id == user_id)
+            .order_by(CalibrationAttempt.submitted_at.desc(), CalibrationAttempt.id.desc())
+        )
+    )
+
+
+# -- assessor records -----------------------------------------------------------------------
+
+@dataclass
+class AssessorRecord:
+    """One person's record: trainings attended, calibration, certification."""
+
+    user: User
+    trainings: list[TrainingSession] = field(default_factory=list)
+    attempts: list[CalibrationAttempt] = field(default_factory=list)
+    certification: Optional[Certification] = None  # the latest one, valid or revoked
+
+    @property
+    def best_calibration(self) -> CalibrationResult | None:
+        return best_result(o.result for o in (outcome(a) for a in self.attempts) if o is not None)
+
+    @property
+    def is_certified(self) -> bool:
+        return self.certification is not None and self.certification.is_valid
+
+
+def assessor_records(session: Session) -> list[AssessorRecord]:
+    """Facility staff and managers who attended a training or have ever been certified, by facility then name."""
+    attended = select(TrainingParticipant.user_id).where(TrainingParticipant.attended.is_(True))
+    users = list(
+        session.scalars(
+            select(User)
+            .join(Facility, User.facility_id == Facility.id)
+            .where(User.role.in_(FACILITY_ROLES),
+                   User.id.in_(attended) | User.id.in_(select(Certification.user_id)))
+            .order_by(Facility.code, User.display_name, User.id)
+        )
+    )
+    return [_record(session, user) for user in users]
+
+
+def assessor_record(session: Session, user: User) -> AssessorRecord:
+    return _record(session, user)
+
+
+def _record(session: Session, user: User) -> AssessorRecord:
+    latest = certifications(session, user.id)
+    return AssessorRecord(user, attended_trainings(session, user.id), attempts_of(session, user.id),
+                          latest[0] if latest else None)
