@@ -98,6 +98,7 @@ def _forget_request_globals() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from shelterassess.assessments.views import bp as assessments_bp
+    from shelterassess.assessors.views import bp as assessors_bp
     from shelterassess.auth.users_views import bp as users_bp
     from shelterassess.auth.views import bp as auth_bp
     from shelterassess.cases.views import bp as cases_bp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, users_bp, facilities_bp, scoresheets_bp, rounds_bp, assessments_bp, reports_bp, cases_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(assessors_bp)
 
 
 @event.listens_for(Engine, "connect")

@@ -207,3 +207,80 @@ CASES += [
     Case("scoresheets.delete", "POST", lambda w: f"/scoresheets/{_draft_sheet(w).id}/delete", only("admin", ok=302),
          setup=_draft_sheet),
 ]
+
+
+def _training(w):
+    """A training session that staff_a attended (so staff_a may be certified)."""
+    import datetime as dt
+
+    from shelterassess.assessors.services import TrainingInput, add_participant, save_training
+    from shelterassess.extensions import db
+
+    if not hasattr(w, "training"):
+        w.training = save_training(db.session, TrainingInput("Peer assessor training", dt.date(2027, 3, 1),
+                                                             "Hà Nội", "Trainer One"))
+        w.participant_a = add_participant(db.session, w.training, w.staff_a)
+    return w.training
+
+
+def _certification(w):
+    from shelterassess.assessors.services import certify
+    from shelterassess.extensions import db
+
+    _training(w)
+    if not hasattr(w, "certification_a"):
+        w.certification_a = certify(db.session, w.national, w.staff_a)
+    return w.certification_a
+
+
+def _calibration_attempt(w):
+    """staff_a's attempt at the first practice case."""
+    from shelterassess.assessors import queries, services
+    from shelterassess.extensions import db
+
+    if not hasattr(w, "attempt_a"):
+        case = queries.practice_cases()[0]
+        w.attempt_a = services.submit_calibration(db.session, w.staff_a, case, queries.sheet_for(case),
+                                                  dict(case.reference))
+    return w.attempt_a
+
+
+def _training_form(w):
+    return {"title": "Calibration day", "held_on": "2027-04-02", "place": "Lào Cai", "trainers": "Trainer Two"}
+
+
+CASES += [
+    # assessors: records, certification, training sessions, calibration
+    Case("assessors.index", "GET", lambda w: "/assessors/", only("national"), setup=_training),
+    Case("assessors.detail", "GET", lambda w: f"/assessors/{w.staff_a.id}", only("staff_a", "national"),
+         setup=_certification),
+    Case("assessors.certify", "POST", lambda w: f"/assessors/{w.staff_a.id}/certify", only("national", ok=302),
+         setup=_training, data=lambda w: {"note": "Passed both practice cases"}),
+    Case("assessors.revoke", "POST", lambda w: f"/assessors/{w.staff_a.id}/revoke", only("national", ok=302),
+         setup=_certification, data=lambda w: {"reason": "Left the facility"}),
+    Case("assessors.trainings", "GET", lambda w: "/assessors/trainings", only("national"), setup=_training),
+    Case("assessors.new_training", "GET", lambda w: "/assessors/trainings/new", only("national")),
+    Case("assessors.new_training", "POST", lambda w: "/assessors/trainings/new", only("national", ok=302),
+         data=_training_form),
+    Case("assessors.training", "GET", lambda w: f"/assessors/trainings/{_training(w).id}", only("national"),
+         setup=_training),
+    Case("assessors.edit_training", "GET", lambda w: f"/assessors/trainings/{_training(w).id}/edit",
+         only("national"), setup=_training),
+    Case("assessors.edit_training", "POST", lambda w: f"/assessors/trainings/{_training(w).id}/edit",
+         only("national", ok=302), setup=_training, data=_training_form),
+    Case("assessors.add_participant", "POST", lambda w: f"/assessors/trainings/{_training(w).id}/participants",
+         only("national", ok=302), setup=_training, data=lambda w: {"user_id": w.staff_b.id}),
+    Case("assessors.remove_participant", "POST",
+         lambda w: f"/assessors/trainings/{_training(w).id}/participants/{w.participant_a.id}/remove",
+         only("national", ok=302), setup=_training),
+    Case("assessors.attendance", "POST", lambda w: f"/assessors/trainings/{_training(w).id}/attendance",
+         only("national", ok=302), setup=_training, data=lambda w: {"attended": [w.participant_a.id]}),
+    Case("assessors.calibration", "GET", lambda w: "/assessors/calibration", only(*FACILITY_ROLES, "national"),
+         setup=_calibration_attempt),
+    Case("assessors.calibrate", "GET", lambda w: "/assessors/calibration/kite-house",
+         only(*FACILITY_ROLES, "national")),
+    Case("assessors.calibrate", "POST", lambda w: "/assessors/calibration/kite-house",
+         only(*FACILITY_ROLES, "national"), data=lambda w: {"score-A1": "2"}),
+    Case("assessors.attempt", "GET", lambda w: f"/assessors/calibration/attempts/{_calibration_attempt(w).id}",
+         only("staff_a", "national", deny=404), setup=_calibration_attempt),
+]

@@ -1,0 +1,318 @@
+"""Assessors through HTTP: training sessions, participants, certification, calibration."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from shelterassess.assessors import queries, services
+from shelterassess.extensions import db
+from shelterassess.peer.models import CalibrationAttempt, Certification, TrainingParticipant, TrainingSession
+from tests.conftest import login
+
+KITE = "kite-house"
+
+
+def _training(title="Peer assessor training, north", attendees=()):
+    training = services.save_training(db.session, services.TrainingInput(title, dt.date(2027, 3, 1), "Hà Nội",
+                                                                         "Trainer One, Trainer Two"))
+    for user in attendees:
+        services.add_participant(db.session, training, user)
+    db.session.commit()
+    return training
+
+
+def _page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+# -- training sessions ----------------------------------------------------------------------
+
+def test_national_creates_a_training_and_bad_input_keeps_the_typing(client, world):
+    login(client, world.national)
+    r = client.post("/assessors/trainings/new",
+                    data={"title": "", "held_on": "abc", "place": "Nhà văn hóa Lào Cai", "trainers": "Cô Trainer"})
+    assert r.status_code == 200
+    page = _page(r)
+    assert 'value="abc"' in page and "Nhà văn hóa Lào Cai" in page and "Cô Trainer" in page
+    assert "Not a valid date value" in page and "This field is required" in page
+    assert db.session.scalar(select(func.count(TrainingSession.id))) == 0
+
+    r = client.post("/assessors/trainings/new",
+                    data={"title": "Tập huấn đánh giá viên", "held_on": "2027-03-01", "place": "Lào Cai",
+                          "trainers": "Trainer One"})
+    assert r.status_code == 302
+    training = db.session.scalar(select(TrainingSession))
+    assert (training.title, training.held_on, training.place) == \
+        ("Tập huấn đánh giá viên", dt.date(2027, 3, 1), "Lào Cai")
+    assert "Tập huấn đánh giá viên" in _page(client.get("/assessors/trainings"))
+
+
+def test_national_edits_a_training(client, world):
+    training = _training()
+    login(client, world.national)
+    form = client.get(f"/assessors/trainings/{training.id}/edit")
+    assert 'value="2027-03-01"' in _page(form)
+    r = client.post(f"/assessors/trainings/{training.id}/edit",
+                    data={"title": "Renamed", "held_on": "2027-03-02", "place": "Sa Pa", "trainers": "Trainer Three"})
+    assert r.status_code == 302
+    db.session.refresh(training)
+    assert (training.title, training.held_on, training.trainers) == ("Renamed", dt.date(2027, 3, 2), "Trainer Three")
+
+
+def test_participants_are_chosen_among_facility_users_added_removed_and_marked(client, world):
+    training = _training()
+    login(client, world.national)
+    page = _page(client.get(f"/assessors/trainings/{training.id}"))
+    assert "SH-A · staff.a · staff.a@example.org" in page and "RC-B · manager.b · manager.b@example.org" in page
+    assert "national@example.org" not in page and "admin@example.org" not in page
+
+    for user in (world.staff_a, world.staff_b):
+        assert client.post(f"/assessors/trainings/{training.id}/participants",
+                           data={"user_id": user.id}).status_code == 302
+    assert {p.user_id for p in training.participants} == {world.staff_a.id, world.staff_b.id}
+    assert all(p.attended for p in training.participants)
+
+    again = client.post(f"/assessors/trainings/{training.id}/participants", data={"user_id": world.staff_a.id})
+    assert again.status_code == 200 and "Not a valid choice" in _page(again)
+
+    by_user = {p.user_id: p for p in training.participants}
+    r = client.post(f"/assessors/trainings/{training.id}/attendance", data={"attended": [by_user[world.staff_a.id].id]})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert {p.user_id: p.attended for p in training.participants} == {world.staff_a.id: True, world.staff_b.id: False}
+
+    r = client.post(f"/assessors/trainings/{training.id}/participants/{by_user[world.staff_b.id].id}/remove")
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert [p.user_id for p in training.participants] == [world.staff_a.id]
+
+
+def test_service_refuses_a_national_team_member_as_participant(world):
+    from shelterassess.errors import ValidationFailed
+
+    training = _training()
+    with pytest.raises(ValidationFailed):
+        services.add_participant(db.session, training, world.national)
+
+
+# -- certification --------------------------------------------------------------------------
+
+def test_certify_is_refused_with_a_message_for_someone_without_training(client, world):
+    _training(attendees=[world.staff_a])
+    login(client, world.national)
+    r = client.post(f"/assessors/{world.manager_b.id}/certify", data={"note": "Keen"})
+    assert r.status_code == 200
+    page = _page(r)
+    assert "manager.b has not attended any training yet" in page
+    assert "Keen" in page  # the typed note is kept
+    assert db.session.scalar(select(func.count(Certification.id))) == 0
+    assert not services.is_certified(db.session, world.manager_b.id)
+
+
+def test_certify_is_refused_when_the_participant_was_absent(client, world):
+    training = _training(attendees=[world.staff_b])
+    services.record_attendance(db.session, training, set())
+    db.session.commit()
+    login(client, world.national)
+    r = client.post(f"/assessors/{world.staff_b.id}/certify", data={"note": ""})
+    assert "has not attended any training yet" in _page(r)
+
+
+def test_national_certifies_then_revokes_and_the_record_shows_who_and_when(client, world):
+    _training(attendees=[world.staff_a])
+    login(client, world.national)
+    r = client.post(f"/assessors/{world.staff_a.id}/certify", data={"note": "Both practice cases passed"})
+    assert r.status_code == 302
+    cert = db.session.scalar(select(Certification))
+    assert cert.certified_by_id == world.national.id and cert.certified_at is not None and cert.is_valid
+    assert services.is_certified(db.session, world.staff_a.id)
+    assert queries.certified_assessors(db.session) == [world.staff_a]
+
+    listing = _page(client.get("/assessors/"))
+    assert "staff.a" in listing and "Peer assessor training, north" in listing
+    assert "by national on" in listing
+
+    twice = client.post(f"/assessors/{world.staff_a.id}/certify", data={"note": ""})
+    assert "already certified" in _page(twice)
+
+    empty = client.post(f"/assessors/{world.staff_a.id}/revoke", data={"reason": ""})
+    assert empty.status_code == 200 and "This field is required" in _page(empty)
+    assert services.is_certified(db.session, world.staff_a.id)
+
+    r = client.post(f"/assessors/{world.staff_a.id}/revoke", data={"reason": "Moved to another sector"})
+    assert r.status_code == 302
+    db.session.refresh(cert)
+    assert cert.revoked_at is not None and cert.revoked_by_id == world.national.id
+    assert not services.is_certified(db.session, world.staff_a.id)
+    assert queries.certified_assessors(db.session) == []
+    detail = _page(client.get(f"/assessors/{world.staff_a.id}"))
+    assert "Revoked by national on" in detail and "Moved to another sector" in detail
+    assert "Both practice cases passed" in detail
+    assert "Revoked" in _page(client.get("/assessors/"))
+
+    assert client.post(f"/assessors/{world.staff_a.id}/certify", data={"note": "Back"}).status_code == 302
+    assert services.is_certified(db.session, world.staff_a.id)
+    assert db.session.scalar(select(func.count(Certification.id))) == 2
+
+
+def test_a_person_sees_their_own_record_without_management_forms(client, world):
+    _training(attendees=[world.staff_a])
+    login(client, world.staff_a)
+    page = _page(client.get(f"/assessors/{world.staff_a.id}"))
+    assert "Peer assessor training, north" in page and "Not certified" in page
+    assert "/certify" not in page
+    assert client.get(f"/assessors/{world.manager_a.id}").status_code == 403
+
+
+@pytest.mark.parametrize("method, url", [
+    ("GET", "/assessors/"), ("GET", "/assessors/trainings"), ("GET", "/assessors/trainings/new"),
+    ("POST", "/assessors/trainings/new"), ("GET", "/assessors/trainings/{t}"),
+    ("POST", "/assessors/trainings/{t}/edit"), ("POST", "/assessors/trainings/{t}/participants/{p}/remove"),
+    ("POST", "/assessors/trainings/{t}/participants"), ("POST", "/assessors/trainings/{t}/attendance"),
+    ("POST", "/assessors/{u}/certify"), ("POST", "/assessors/{u}/revoke"),
+])
+def test_facility_staff_get_403_on_management_routes(client, world, method, url):
+    training = _training(attendees=[world.staff_a])
+    login(client, world.manager_a)
+    url = url.format(t=training.id, u=world.staff_a.id, p=training.participants[0].id)
+    response = client.open(url, method=method,
+                           data={"user_id": world.staff_a.id, "reason": "x", "title": "x"})
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count(Certification.id))) == 0
+    assert db.session.scalar(select(func.count(TrainingParticipant.id))) == 1
+
+
+# -- calibration ----------------------------------------------------------------------------
+
+def _form(scores: dict, sheet=None) -> dict:
+    """POST data for the calibration form from indicator key -> score (None = N/A)."""
+    sheet = sheet or queries.practice_sheet()
+    data = {}
+    for ind in sheet.indicators:
+        if ind.key in scores:
+            data[f"score-{ind.code}"] = "na" if scores[ind.key] is None else str(scores[ind.key])
+    return data
+
+
+def _attempt(user) -> CalibrationAttempt:
+    return db.session.scalar(select(CalibrationAttempt).where(CalibrationAttempt.user_id == user.id))
+
+
+def test_calibration_page_shows_the_description_and_every_indicator(client, world):
+    login(client, world.staff_a)
+    page = _page(client.get(f"/assessors/calibration/{KITE}"))
+    assert "Kite House is a fictional shelter" in page
+    assert page.count('type="radio" name="score-') == 4 * 58 + 3  # 0..3 everywhere, N/A on three indicators
+    assert 'name="score-D6" value="na"' in page and 'name="score-A1" value="na"' not in page
+
+
+def test_calibration_in_vietnamese(client_vi, world):
+    login(client_vi, world.staff_a)
+    page = _page(client_vi.get(f"/assessors/calibration/{KITE}"))
+    assert "Nhà Cánh Diều là một nhà tạm lánh giả định" in page
+
+
+def test_submitting_the_reference_gives_full_agreement_and_kappa_one(client, world):
+    case = queries.practice_case(KITE)
+    login(client, world.staff_b)
+    r = client.post(f"/assessors/calibration/{KITE}", data=_form(case.reference))
+    assert r.status_code == 302
+    attempt = _attempt(world.staff_b)
+    assert attempt.scores == dict(case.reference)
+    page = _page(client.get(r.headers["Location"]))
+    assert '<td class="num" id="exact">100.0%</td>' in page
+    assert '<td class="num" id="within-one">100.0%</td>' in page
+    assert '<td class="num" id="kappa">1</td>' in page
+    assert "Passed." in page and "None: every score is within one point" in page
+
+
+def test_scores_shifted_by_one_are_all_within_one(client, world):
+    case = queries.practice_case("border-reception-centre-9")
+    shifted = {k: None if v is None else (v + 1 if v < 3 else v - 1) for k, v in case.reference.items()}
+    login(client, world.manager_a)
+    r = client.post("/assessors/calibration/border-reception-centre-9", data=_form(shifted))
+    page = _page(client.get(r.headers["Location"]))
+    assert '<td class="num" id="exact">0.0%</td>' in page
+    assert '<td class="num" id="within-one">100.0%</td>' in page
+    assert "Passed." in page
+
+
+def test_large_differences_are_listed_with_the_reference_descriptor(client, world):
+    """56 scored pairs (D6 and H6 are N/A), A4 and G3 answered 3 against 1: 54/56 = 96.4 % exact."""
+    case = queries.practice_case(KITE)
+    login(client, world.staff_a)
+    answers = {**case.reference, "facilities.lighting": 3, "staffing.supervision": 3}
+    r = client.post(f"/assessors/calibration/{KITE}", data=_form(answers))
+    page = _page(client.get(r.headers["Location"]))
+    assert '<td class="num" id="exact">96.4%</td>' in page
+    assert "Some areas are lit, but paths to toilets or entrances are dark." in page
+    assert "Supervision happens only after problems arise." in page
+
+
+def test_failing_attempt(client, world):
+    case = queries.practice_case("border-reception-centre-9")
+    opposite = {k: None if v is None else 3 - v for k, v in case.reference.items()}
+    login(client, world.staff_a)
+    r = client.post("/assessors/calibration/border-reception-centre-9", data=_form(opposite))
+    assert "Not passed yet." in _page(client.get(r.headers["Location"]))
+
+
+def test_incomplete_submission_keeps_the_typing_and_says_what_is_missing(client, world):
+    login(client, world.staff_a)
+    r = client.post(f"/assessors/calibration/{KITE}",
+                    data={"score-A1": "2", "score-D6": "na", "score-B1": "na"})
+    assert r.status_code == 200
+    page = _page(r)
+    assert "55 indicators are not scored yet (A2, A3," in page
+    assert 'name="score-A1" value="2" checked' in page and 'name="score-D6" value="na" checked' in page
+    assert "Choose a score for A2." in page
+    assert _attempt(world.staff_a) is None
+
+
+def test_na_where_not_allowed_is_refused(client, world):
+    case = queries.practice_case(KITE)
+    login(client, world.staff_a)
+    r = client.post(f"/assessors/calibration/{KITE}", data={**_form(case.reference), "score-B1": "na"})
+    assert r.status_code == 200 and "B1: choose 0, 1, 2 or 3." in _page(r)
+    assert _attempt(world.staff_a) is None
+
+
+def test_attempts_are_seen_by_the_trainee_and_the_national_team_only(client, world):
+    case = queries.practice_case(KITE)
+    sheet = queries.sheet_for(case)
+    attempt = services.submit_calibration(db.session, world.staff_a, case, sheet, dict(case.reference))
+    db.session.commit()
+    url = f"/assessors/calibration/attempts/{attempt.id}"
+    login(client, world.staff_b)
+    assert client.get(url).status_code == 404
+    assert "You have not scored a practice case yet." in _page(client.get("/assessors/calibration"))
+    client.post("/logout")
+    login(client, world.national)
+    assert client.get(url).status_code == 200
+    record = _page(client.get(f"/assessors/{world.staff_a.id}"))
+    assert "Kite House" in record and "100.0%" in record
+    client.post("/logout")
+    login(client, world.staff_a)
+    assert client.get(url).status_code == 200
+    assert "Kite House" in _page(client.get("/assessors/calibration"))
+
+
+def test_unknown_practice_case_is_404(client, world):
+    login(client, world.staff_a)
+    assert client.get("/assessors/calibration/no-such-case").status_code == 404
+
+
+def test_admin_cannot_calibrate(client, world):
+    login(client, world.admin)
+    assert client.get("/assessors/calibration").status_code == 403
+
+
+def test_navigation_links(client, world):
+    login(client, world.national)
+    assert 'href="/assessors/"' in _page(client.get("/"))
+    client.post("/logout")
+    login(client, world.staff_a)
+    page = _page(client.get("/"))
+    assert 'href="/assessors/calibration"' in page and 'href="/assessors/"' not in page
