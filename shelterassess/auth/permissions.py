@@ -133,6 +133,36 @@ def can_view_practice(user: Any, practice: Any) -> bool:
     return can_manage_practices(user) or (can_view_cases(user) and practice.is_published)
 
 
+# -- peer teams and visits -------------------------------------------------------
+
+def can_manage_teams(user: Any) -> bool:
+    """Form teams, change members, assign facilities and schedule visits."""
+    return is_national(user)
+
+
+def is_team_member(user: Any, team: Any) -> bool:
+    return _role(user) is not None and user.id in team.member_ids
+
+
+def is_team_lead(user: Any, team: Any) -> bool:
+    return is_team_member(user, team) and team.lead_id == user.id
+
+
+def can_view_team(user: Any, team: Any) -> bool:
+    return can_manage_teams(user) or is_team_member(user, team)
+
+
+def can_view_own_teams(user: Any) -> bool:
+    """Assessors are facility staff and managers; their "My teams" page."""
+    role = _role(user)
+    return role is not None and role.belongs_to_facility
+
+
+def can_view_visits(user: Any) -> bool:
+    """The national team sees every planned visit, assessors those of their teams."""
+    return can_manage_teams(user) or can_view_own_teams(user)
+
+
 # -- assessors: training, certification, calibration (issue 3) ---------------------
 
 def can_manage_training(user: Any) -> bool:

@@ -1,0 +1,1 @@
+"""Peer teams: composition rules, assignments to facilities and visit scheduling."""
