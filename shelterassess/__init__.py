@@ -107,10 +107,12 @@ def _register_blueprints(app: Flask) -> None:
     from shelterassess.reports.views import bp as reports_bp
     from shelterassess.rounds.views import bp as rounds_bp
     from shelterassess.scoresheets.views import bp as scoresheets_bp
+    from shelterassess.teams.views import bp as teams_bp
 
     for bp in (main_bp, auth_bp, users_bp, facilities_bp, scoresheets_bp, rounds_bp, assessments_bp, reports_bp, cases_bp):
         app.register_blueprint(bp)
     app.register_blueprint(assessors_bp)
+    app.register_blueprint(teams_bp)
 
 
 @event.listens_for(Engine, "connect")

@@ -209,6 +209,48 @@ CASES += [
 ]
 
 
+def _team(w):
+    """Team Alpha: staff_a and manager_a (lead) of facility A, assigned to facility B with a planned visit."""
+    import datetime as dt
+
+    from tests.team_fixtures import make_team
+
+    if not hasattr(w, "team"):
+        w.team = make_team(w, [w.staff_a, w.manager_a], lead=w.manager_a, facility=w.facility_b,
+                           visit=dt.date(2027, 5, 2))
+    return w.team
+
+
+def _team_form(w):
+    return {"name": "Alpha 2", "members": [w.staff_a.id, w.manager_a.id], "lead_id": w.manager_a.id}
+
+
+CASES += [
+    # peer teams, assignments and visits
+    Case("teams.index", "GET", lambda w: f"/teams/?round={w.round.id}", only("national"), setup=_team),
+    Case("teams.mine", "GET", lambda w: "/teams/mine", only(*FACILITY_ROLES), setup=_team),
+    Case("teams.visits", "GET", lambda w: "/teams/visits", only(*FACILITY_ROLES, "national"), setup=_team),
+    Case("teams.detail", "GET", lambda w: f"/teams/{_team(w).id}", only("staff_a", "manager_a", "national", deny=404),
+         setup=_team),
+    Case("teams.create", "GET", lambda w: f"/teams/new?round={w.round.id}", only("national")),
+    Case("teams.create", "POST", lambda w: "/teams/new", only("national"),
+         data=lambda w: {"round_id": w.round.id, "name": "", "lead_id": ""}),
+    Case("teams.edit", "GET", lambda w: f"/teams/{_team(w).id}/edit", only("national"), setup=_team),
+    Case("teams.edit", "POST", lambda w: f"/teams/{_team(w).id}/edit", only("national", ok=302), setup=_team,
+         data=_team_form),
+    Case("teams.delete", "POST", lambda w: f"/teams/{_team(w).id}/delete", only("national", ok=302), setup=_team),
+    Case("teams.assign", "GET", lambda w: f"/teams/{_team(w).id}/assign", only("national"), setup=_team),
+    Case("teams.assign", "POST", lambda w: f"/teams/{_team(w).id}/assign", only("national"), setup=_team,
+         data=lambda w: {"facility_id": w.facility_b.id, "planned_visit_on": "2027-06-01"}),
+    Case("teams.delete_assignment", "POST", lambda w: f"/teams/assignments/{_team(w).assignments[0].id}/delete",
+         only("national", ok=302), setup=_team),
+    Case("teams.visit", "GET", lambda w: f"/teams/assignments/{_team(w).assignments[0].id}/visit", only("national"),
+         setup=_team),
+    Case("teams.visit", "POST", lambda w: f"/teams/assignments/{_team(w).assignments[0].id}/visit",
+         only("national", ok=302), setup=_team, data=lambda w: {"planned_visit_on": "2027-05-09"}),
+]
+
+
 def _training(w):
     """A training session that staff_a attended (so staff_a may be certified)."""
     import datetime as dt

@@ -1,0 +1,55 @@
+"""Forms for peer teams, assignments and visit dates. Shape only: the rules live in domain.py."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, Optional
+
+from shelterassess.teams.services import NAME_MAX_LENGTH
+from shelterassess.web.forms import BaseForm
+
+
+def _optional_int(value):
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+class VisitDateField(DateField):
+    """A date as YYYY-MM-DD (what date pickers send); a clear message otherwise, and the typing is kept."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter the date as year-month-day, for example 2027-03-15.")) from None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class TeamForm(BaseForm):
+    round_id = SelectField(_l("Round"), coerce=int, validators=[DataRequired()])
+    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)],
+                       filters=[lambda v: (v or "").strip()], description=_l('For example "Team North 1".'))
+    members = MultiCheckboxField(
+        _l("Members"), coerce=int, validate_choice=False,
+        description=_l("Two to five certified assessors; the code is the facility they work at."))
+    lead_id = SelectField(_l("Team lead"), coerce=_optional_int, validate_choice=False,
+                          description=_l("The lead must be one of the members."))
+    confirm_warnings = BooleanField(_l("Save anyway: I have read the warnings above"))
+
+
+class AssignForm(BaseForm):
+    facility_id = SelectField(_l("Facility to assess"), coerce=_optional_int, validate_choice=False,
+                              validators=[DataRequired()])
+    planned_visit_on = VisitDateField(_l("Planned visit date"), validators=[Optional()],
+                                 description=_l("Optional; you can set or change it later."))
+    confirm_warnings = BooleanField(_l("Save anyway: I have read the warnings above"))
+
+
+class VisitForm(BaseForm):
+    planned_visit_on = VisitDateField(_l("Planned visit date"), validators=[Optional()],
+                                 description=_l("Leave empty when the date is not known yet."))
