@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from shelterassess.auth.users_views import bp as users_bp
     from shelterassess.auth.views import bp as auth_bp
     from shelterassess.cases.views import bp as cases_bp
+    from shelterassess.comparisons.views import bp as comparisons_bp
     from shelterassess.facilities.views import bp as facilities_bp
     from shelterassess.main import bp as main_bp
     from shelterassess.reports.views import bp as reports_bp
@@ -109,7 +110,8 @@ def _register_blueprints(app: Flask) -> None:
     from shelterassess.scoresheets.views import bp as scoresheets_bp
     from shelterassess.teams.views import bp as teams_bp
 
-    for bp in (main_bp, auth_bp, users_bp, facilities_bp, scoresheets_bp, rounds_bp, assessments_bp, reports_bp, cases_bp):
+    for bp in (main_bp, auth_bp, users_bp, facilities_bp, scoresheets_bp, rounds_bp, assessments_bp, reports_bp, cases_bp,
+               comparisons_bp):
         app.register_blueprint(bp)
     app.register_blueprint(assessors_bp)
     app.register_blueprint(teams_bp)

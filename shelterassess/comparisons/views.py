@@ -1,0 +1,137 @@
+"""Comparison pages: one facility (self vs peer vs agreed), the national view of a round, trends; PDFs.
+
+Access rules are the predicates in :mod:`shelterassess.auth.permissions`; what they need
+beyond the objects (which assigned teams have submitted) is computed here from the queries.
+"""
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+from flask import Blueprint, render_template, request, send_file
+from flask_babel import force_locale
+from flask_login import current_user, login_required
+
+from shelterassess.auth import permissions as perm
+from shelterassess.comparisons import display, queries
+from shelterassess.comparisons.report_data import (
+    NationalParams,
+    facility_comparison,
+    facility_trends,
+    national_summary,
+)
+from shelterassess.extensions import db
+from shelterassess.facilities.models import Facility
+from shelterassess.i18n import current_language, supported_locales
+from shelterassess.reports.renderers.comparison import ComparisonRenderer
+from shelterassess.reports.renderers.national import NationalRenderer
+from shelterassess.rounds import queries as round_queries
+from shelterassess.rounds.models import Round
+from shelterassess.web.access import get_or_404, require, visible_or_404
+
+bp = Blueprint("comparisons", __name__, url_prefix="/comparisons")
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@bp.context_processor
+def _formats():
+    return {
+        "fmt_kappa": display.format_kappa, "fmt_signed": display.format_signed,
+        "fmt_points": display.format_points, "pairs_label": display.pairs_label,
+    }
+
+
+def _language() -> str:
+    """``?lang=vi|en`` for PDFs when given and supported, else the current locale."""
+    lang = request.args.get("lang")
+    return lang if lang in supported_locales() else current_language()
+
+
+def _pdf(data: bytes, filename: str):
+    return send_file(BytesIO(data), mimetype="application/pdf", download_name=filename, as_attachment=False)
+
+
+@bp.route("/")
+@login_required
+def index():
+    require(perm.can_view_national_comparison(current_user))
+    return render_template("comparisons/index.html", rounds=round_queries.all_rounds(db.session))
+
+
+# -- one facility in one round -------------------------------------------------------
+
+def _facility_round(facility_id: int, round_id: int):
+    round_ = get_or_404(Round, round_id)
+    facility = db.session.get(Facility, facility_id)
+    raters = queries.raters(db.session, facility_id, round_id) if facility else None
+    allowed = facility is not None and perm.can_view_comparison(current_user, facility, round_, raters.context)
+    visible_or_404(facility, allowed)
+    return facility, round_, raters
+
+
+@bp.route("/facilities/<int:facility_id>/rounds/<int:round_id>")
+@login_required
+def facility(facility_id: int, round_id: int):
+    facility, round_, raters = _facility_round(facility_id, round_id)
+    data = facility_comparison(db.session, facility, round_, raters, current_language())
+    chart = display.svg(display.comparison_chart(data), "comparison-chart")
+    return render_template("comparisons/facility.html", data=data, facility=facility, round=round_, chart=chart)
+
+
+@bp.route("/facilities/<int:facility_id>/rounds/<int:round_id>.pdf")
+@login_required
+def facility_pdf(facility_id: int, round_id: int):
+    facility, round_, raters = _facility_round(facility_id, round_id)
+    language = _language()
+    with force_locale(language):
+        pdf = ComparisonRenderer().render(facility_comparison(db.session, facility, round_, raters, language))
+    code = _UNSAFE.sub("-", facility.code).strip("-") or "facility"
+    return _pdf(pdf, f"comparison-{code}-round{round_.id}.pdf")
+
+
+# -- national view of a round -----------------------------------------------------------
+
+def _national_params() -> NationalParams:
+    return NationalParams(
+        province_id=request.args.get("province", type=int),
+        sort=request.args.get("sort", "facility"),
+        descending=request.args.get("order") == "desc",
+        anonymised=request.args.get("anonymised") == "1",
+    )
+
+
+@bp.route("/rounds/<int:round_id>/national")
+@login_required
+def national(round_id: int):
+    require(perm.can_view_national_comparison(current_user))
+    round_ = get_or_404(Round, round_id)
+    data = national_summary(db.session, round_, _national_params(), current_language())
+    chart = display.svg(display.national_chart(data), "national-chart")
+    return render_template("comparisons/national.html", data=data, round=round_, chart=chart)
+
+
+@bp.route("/rounds/<int:round_id>/national.pdf")
+@login_required
+def national_pdf(round_id: int):
+    require(perm.can_view_national_comparison(current_user))
+    round_ = get_or_404(Round, round_id)
+    params = _national_params()
+    language = _language()
+    with force_locale(language):
+        pdf = NationalRenderer().render(national_summary(db.session, round_, params, language))
+    suffix = "-anonymised" if params.anonymised else ""
+    return _pdf(pdf, f"national-round{round_.id}{suffix}.pdf")
+
+
+# -- trends of one facility ---------------------------------------------------------------
+
+@bp.route("/facilities/<int:facility_id>/trends")
+@login_required
+def trends(facility_id: int):
+    facility = db.session.get(Facility, facility_id)
+    visible_or_404(facility, facility is not None and perm.can_view_trends(current_user, facility))
+    data = facility_trends(db.session, facility, lambda r: perm.can_view_agreed_result(current_user, facility, r),
+                           current_language())
+    chart = display.svg(display.trend_chart(data), "trend-chart")
+    return render_template("comparisons/trends.html", data=data, facility=facility, chart=chart)
