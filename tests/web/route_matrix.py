@@ -326,3 +326,35 @@ CASES += [
     Case("assessors.attempt", "GET", lambda w: f"/assessors/calibration/attempts/{_calibration_attempt(w).id}",
          only("staff_a", "national", deny=404), setup=_calibration_attempt),
 ]
+
+
+def _comparison(released: bool = False):
+    """Facility A self, North team (manager_b lead, staff_b) peer and agreed, all submitted."""
+    def setup(w):
+        from tests.comparisons_fixtures import matrix_setup, matrix_setup_released
+
+        (matrix_setup_released if released else matrix_setup)(w)
+
+    return setup
+
+
+def _comparison_url(w, suffix: str = "") -> str:
+    return f"/comparisons/facilities/{w.facility_a.id}/rounds/{w.round.id}{suffix}"
+
+
+CASES += [
+    # comparisons: blind until the team's own peer assessment is submitted; facility after release
+    Case("comparisons.index", "GET", lambda w: "/comparisons/", only("national")),
+    Case("comparisons.facility", "GET", _comparison_url,
+         only("staff_b", "manager_b", "national", deny=404), setup=_comparison()),
+    Case("comparisons.facility", "GET", _comparison_url,
+         only(*FACILITY_ROLES, "national", deny=404), setup=_comparison(released=True)),
+    Case("comparisons.facility_pdf", "GET", lambda w: _comparison_url(w, ".pdf"),
+         only("staff_b", "manager_b", "national", deny=404), setup=_comparison()),
+    Case("comparisons.national", "GET", lambda w: f"/comparisons/rounds/{w.round.id}/national?anonymised=1&sort=area-A",
+         only("national"), setup=_comparison()),
+    Case("comparisons.national_pdf", "GET", lambda w: f"/comparisons/rounds/{w.round.id}/national.pdf",
+         only("national"), setup=_comparison()),
+    Case("comparisons.trends", "GET", lambda w: f"/comparisons/facilities/{w.facility_a.id}/trends",
+         only("staff_a", "manager_a", "national", deny=404), setup=_comparison(released=True)),
+]
