@@ -186,34 +186,124 @@ def can_view_calibration_attempt(user: Any, attempt: Any) -> bool:
     return can_calibrate(user) and (attempt.user_id == user.id or can_manage_training(user))
 
 
-# -- comparisons (self vs peer vs agreed; national view; trends) -------------------
+# -- peer scoring, reconciliation, release of results (issue 3) ----------------------
+# Blind rules: a team sees the facility's self-assessment and other teams' scores only
+# once its own peer assessment (``own_peer``) of the same facility and round is
+# submitted; the facility sees peer and agreed scores only after the national team
+# released the round's results; a team's draft is seen by the team and the national team.
 
-def can_view_national_comparison(user: Any) -> bool:
-    """The national table, national agreement figures and the comparisons index."""
+def _same_facility_round(a: Any, b: Any) -> bool:
+    return a.facility_id == b.facility_id and a.round_id == b.round_id
+
+
+def _own_peer_submitted(user: Any, own_peer: Any, other: Any) -> bool:
+    return (
+        own_peer is not None
+        and own_peer.kind == "peer"
+        and own_peer.is_submitted
+        and own_peer.team is not None
+        and is_team_member(user, own_peer.team)
+        and _same_facility_round(own_peer, other)
+    )
+
+
+def _released_to_facility(user: Any, assessment: Any) -> bool:
+    return (
+        assessment.is_submitted
+        and assessment.round.results_released_at is not None
+        and is_facility_member(user, assessment.facility_id)
+    )
+
+
+def can_view_peer_pages(user: Any) -> bool:
+    """The peer-assessment list: assessors (facility staff and managers) and the national team."""
+    role = _role(user)
+    return role is not None and (role.belongs_to_facility or role is Role.NATIONAL_TEAM)
+
+
+def can_start_peer_assessment(user: Any, assignment: Any) -> bool:
+    team = assignment.team
+    return is_team_member(user, team) and team.round.is_open and assignment.facility.active
+
+
+def can_view_peer_assessment(user: Any, peer: Any, own_peer: Any = None) -> bool:
+    if peer.kind != "peer":
+        return False
+    if is_national(user) or (peer.team is not None and is_team_member(user, peer.team)):
+        return True
+    return peer.is_submitted and (_released_to_facility(user, peer) or _own_peer_submitted(user, own_peer, peer))
+
+
+def can_edit_peer_assessment(user: Any, peer: Any) -> bool:
+    return (
+        peer.kind == "peer"
+        and peer.team is not None
+        and is_team_member(user, peer.team)
+        and not peer.is_submitted
+        and peer.round.is_open
+    )
+
+
+def can_submit_peer_assessment(user: Any, peer: Any) -> bool:
+    return can_edit_peer_assessment(user, peer) and is_team_lead(user, peer.team)
+
+
+def can_view_self_as_peer(user: Any, self_assessment: Any, own_peer: Any) -> bool:
+    """The facility's self-assessment, for an assessing team once its own is submitted."""
+    if self_assessment.kind != "self":
+        return False
+    if is_national(user):
+        return True
+    return self_assessment.is_submitted and _own_peer_submitted(user, own_peer, self_assessment)
+
+
+def can_reconcile(user: Any, team: Any) -> bool:
+    """The lead of an assigned team saves and finalises the agreed scores."""
+    return team is not None and is_team_lead(user, team)
+
+
+def can_view_reconciliation(user: Any, own_peer: Any) -> bool:
+    """National team (read-only); the lead of a team whose own peer assessment is submitted."""
+    if is_national(user):
+        return True
+    return own_peer is not None and own_peer.is_submitted and can_reconcile(user, own_peer.team)
+
+
+def can_edit_reconciliation(user: Any, own_peer: Any, agreed: Any) -> bool:
+    return (
+        not is_national(user)
+        and can_view_reconciliation(user, own_peer)
+        and own_peer.round.is_open
+        and (agreed is None or not agreed.is_submitted)
+    )
+
+
+def can_release_results(user: Any) -> bool:
     return is_national(user)
 
 
-def can_view_comparison(user: Any, facility: Any, round_: Any, context: Any) -> bool:
-    """One facility's comparison in a round.
-
-    The national team always; members of a team assigned to the facility in the round once
-    their own team's peer assessment is submitted (``context.submitted_team_member_ids``,
-    computed by the view); the facility's users once the round's results are released.
-    """
+def can_view_agreed(user: Any, agreed: Any, own_peer: Any = None) -> bool:
+    if agreed.kind != "agreed":
+        return False
     if is_national(user):
         return True
-    if is_facility_member(user, facility.id):
-        return round_.results_released_at is not None
-    return _role(user) is not None and user.id in context.submitted_team_member_ids
+    return _released_to_facility(user, agreed) or _own_peer_submitted(user, own_peer, agreed)
 
 
-def can_view_trends(user: Any, facility: Any) -> bool:
-    return is_national(user) or is_facility_member(user, facility.id)
-
-
-def can_view_agreed_result(user: Any, facility: Any, round_: Any) -> bool:
-    """The facility's agreed (official) result of a round: national team; the facility after release."""
-    return is_national(user) or (is_facility_member(user, facility.id) and round_.results_released_at is not None)
+def can_view_peer_results(user: Any, facility: Any, round_: Any, own_peer: Any = None) -> bool:
+    """Self, peer and agreed side by side: national; the facility after release; a team once its own is submitted."""
+    if is_national(user):
+        return True
+    if round_.results_released_at is not None and is_facility_member(user, facility.id):
+        return True
+    return (
+        own_peer is not None
+        and own_peer.is_submitted
+        and own_peer.team is not None
+        and is_team_member(user, own_peer.team)
+        and own_peer.facility_id == facility.id
+        and own_peer.round_id == round_.id
+    )
 
 
 PREDICATES = {
