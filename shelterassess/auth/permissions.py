@@ -306,6 +306,36 @@ def can_view_peer_results(user: Any, facility: Any, round_: Any, own_peer: Any =
     )
 
 
+# -- comparisons (self vs peer vs agreed; national view; trends) -------------------
+
+def can_view_national_comparison(user: Any) -> bool:
+    """The national table, national agreement figures and the comparisons index."""
+    return is_national(user)
+
+
+def can_view_comparison(user: Any, facility: Any, round_: Any, context: Any) -> bool:
+    """One facility's comparison in a round.
+
+    The national team always; members of a team assigned to the facility in the round once
+    their own team's peer assessment is submitted (``context.submitted_team_member_ids``,
+    computed by the view); the facility's users once the round's results are released.
+    """
+    if is_national(user):
+        return True
+    if is_facility_member(user, facility.id):
+        return round_.results_released_at is not None
+    return _role(user) is not None and user.id in context.submitted_team_member_ids
+
+
+def can_view_trends(user: Any, facility: Any) -> bool:
+    return is_national(user) or is_facility_member(user, facility.id)
+
+
+def can_view_agreed_result(user: Any, facility: Any, round_: Any) -> bool:
+    """The facility's agreed (official) result of a round: national team; the facility after release."""
+    return is_national(user) or (is_facility_member(user, facility.id) and round_.results_released_at is not None)
+
+
 PREDICATES = {
     name: fn for name, fn in dict(globals()).items() if name.startswith(("can_", "is_")) and callable(fn)
 }
