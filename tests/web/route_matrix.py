@@ -358,3 +358,69 @@ CASES += [
     Case("comparisons.trends", "GET", lambda w: f"/comparisons/facilities/{w.facility_a.id}/trends",
          only("staff_a", "manager_a", "national", deny=404), setup=_comparison(released=True)),
 ]
+
+
+def _peer(name):
+    """Peer scoring states from tests/peer_scoring_fixtures.py: team 1 (lead manager_b, member staff_b)
+    assesses facility A."""
+    from tests import peer_scoring_fixtures as pf
+
+    def build(w):
+        if name == "team":
+            return pf.team_one(w)
+        if name == "draft":
+            return pf.draft_peer(w)
+        if name == "self_and_draft":
+            if not hasattr(w, "self_a"):
+                w.self_a = pf.self_assessment(w)
+            return pf.draft_peer(w)
+        if name == "ready":
+            return pf.ready_to_reconcile(w)
+        if name == "released":
+            pf.ready_to_reconcile(w)
+            return pf.released(w)
+        raise KeyError(name)
+    return build
+
+
+def _peer_assignment(w):
+    from tests import peer_scoring_fixtures as pf
+
+    return pf.assignment_of(_peer("team")(w), w.facility_a)
+
+
+TEAM_1 = ("staff_b", "manager_b")
+
+CASES += [
+    # peer scoring, reconciliation and release (facility A assessed by team 1 of facility B's users)
+    Case("peer.index", "GET", lambda w: "/peer/", only(*FACILITY_ROLES, "national"), setup=_peer("draft")),
+    Case("peer.start", "POST", lambda w: f"/peer/assignments/{_peer_assignment(w).id}/start",
+         {**only(*TEAM_1, ok=302, deny=404), "national": 403}, setup=_peer("team")),
+    Case("peer.overview", "GET", lambda w: f"/peer/assessments/{_peer('draft')(w).id}",
+         only(*TEAM_1, "national", deny=404), setup=_peer("draft")),
+    Case("peer.fill_area", "GET", lambda w: f"/peer/assessments/{_peer('draft')(w).id}/areas/{_area(w).id}",
+         only(*TEAM_1, "national", deny=404), setup=_peer("draft")),
+    Case("peer.fill_area", "POST", lambda w: f"/peer/assessments/{_peer('draft')(w).id}/areas/{_area(w).id}",
+         {**only(*TEAM_1, ok=302, deny=404), "national": 403}, setup=_peer("draft")),
+    Case("peer.submit", "POST", lambda w: f"/peer/assessments/{_peer('draft')(w).id}/submit",
+         {**only("manager_b", ok=302, deny=404), "staff_b": 403, "national": 403}, setup=_peer("draft")),
+    Case("peer.self_assessment", "GET", lambda w: f"/peer/assessments/{_peer('self_and_draft')(w).id}/self-assessment",
+         only("national", deny=404), setup=_peer("self_and_draft")),
+    Case("peer.self_assessment", "GET", lambda w: f"/peer/assessments/{_peer('ready')(w).id}/self-assessment",
+         only(*TEAM_1, "national", deny=404), setup=_peer("ready")),
+    Case("peer.reconcile", "GET", lambda w: f"/peer/reconcile/{w.facility_a.id}/{w.round.id}",
+         only("manager_b", "national", deny=404), setup=_peer("ready")),
+    Case("peer.reconcile", "GET", lambda w: f"/peer/reconcile/{w.facility_a.id}/{w.round.id}",
+         only("national", deny=404), setup=_peer("self_and_draft")),
+    Case("peer.reconcile", "POST", lambda w: f"/peer/reconcile/{w.facility_a.id}/{w.round.id}",
+         {**only("manager_b", ok=302, deny=404), "national": 403}, setup=_peer("ready")),
+    Case("peer.finalise", "POST", lambda w: f"/peer/reconcile/{w.facility_a.id}/{w.round.id}/finalise",
+         {**only("manager_b", ok=302, deny=404), "national": 403}, setup=_peer("ready")),
+    Case("peer.results", "GET", lambda w: f"/peer/results/{w.facility_a.id}/{w.round.id}",
+         only(*TEAM_1, "national", deny=404), setup=_peer("ready")),
+    Case("peer.results", "GET", lambda w: f"/peer/results/{w.facility_a.id}/{w.round.id}",
+         only(*FACILITY_ROLES, "national", deny=404), setup=_peer("released")),
+    Case("peer.release", "POST", lambda w: f"/peer/rounds/{w.round.id}/release", only("national", ok=302)),
+    Case("peer.withdraw_release", "POST", lambda w: f"/peer/rounds/{w.round.id}/withdraw-release",
+         only("national", ok=302), setup=_peer("released"), data=lambda w: {"reason": "Agreed scores to be checked"}),
+]

@@ -1,0 +1,357 @@
+"""Peer scoring pages: a team's assignments, blind scoring area by area, submission,
+reconciliation into agreed scores, results side by side, and release by the national team."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from shelterassess.assessments import peer_queries, peer_services, queries, services
+from shelterassess.assessments.forms import NA, EVIDENCE_LABELS, EmptyForm, area_form_class, area_form_data
+from shelterassess.assessments.models import Assessment, AssessmentKind
+from shelterassess.assessments.reconciliation import REASON_MAX_LENGTH
+from shelterassess.assessments.results import build_results
+from shelterassess.auth import permissions as perm
+from shelterassess.errors import StaleData, ValidationFailed
+from shelterassess.extensions import db
+from shelterassess.facilities.models import Facility
+from shelterassess.peer.models import TeamAssignment
+from shelterassess.rounds.models import Round
+from shelterassess.scoresheets.models import Area
+from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.forms import BaseForm
+
+bp = Blueprint("peer", __name__, url_prefix="/peer")
+
+
+def _stale_message(codes: list[str]) -> str:
+    """The same words as in the self-assessment."""
+    return _("Someone else changed %(codes)s since you opened this page. Your answers are still in the form; "
+             "their saved answers are shown under each indicator. Save again to keep yours.", codes=", ".join(codes))
+
+
+# -- forms ---------------------------------------------------------------------------
+
+class ReconcileFormBase(BaseForm):
+    def agreed_inputs(self, indicators) -> list[peer_services.AgreedInput]:
+        items = []
+        for ind in indicators:
+            raw = (self[f"agreed-{ind.id}"].data or "").strip()
+            version = self[f"version-{ind.id}"].data
+            items.append(peer_services.AgreedInput(
+                indicator_id=ind.id,
+                value=None if raw in ("", NA) else (int(raw) if raw.isdigit() else -1),
+                not_applicable=raw == NA,
+                reason=(self[f"reason-{ind.id}"].data or "").strip(),
+                version=int(version) if version and version.isdigit() else None,
+            ))
+        return items
+
+
+def reconcile_form_class(indicators):
+    """Fields agreed-<id>, reason-<id>, version-<id> for every indicator of the sheet."""
+    attrs = {}
+    for ind in indicators:
+        choices = ([("", _l("Not agreed yet"))] + [(str(v), str(v)) for v in range(4)]
+                   + ([(NA, _l("N/A"))] if ind.na_allowed else []))
+        attrs[f"agreed-{ind.id}"] = SelectField(_l("Agreed score for %(code)s", code=ind.code), choices=choices,
+                                                validate_choice=False)
+        attrs[f"reason-{ind.id}"] = TextAreaField(_l("Reason for %(code)s", code=ind.code),
+                                                  validators=[Length(max=REASON_MAX_LENGTH * 2)])
+        attrs[f"version-{ind.id}"] = HiddenField()
+    return type("ReconcileForm", (ReconcileFormBase,), attrs)
+
+
+def reconcile_form_data(data: peer_queries.ReconciliationData) -> dict:
+    values = {}
+    for row in data.rows:
+        current = row.current
+        values[f"agreed-{row.indicator.id}"] = (NA if current.not_applicable else
+                                                (str(current.value) if current.value is not None else ""))
+        values[f"reason-{row.indicator.id}"] = current.reason
+        # A new agreed assessment starts every score at version 1.
+        values[f"version-{row.indicator.id}"] = str(row.agreed_score.version if row.agreed_score else 1)
+    return values
+
+
+class WithdrawForm(BaseForm):
+    reason = TextAreaField(_l("Why is the release withdrawn?"), validators=[DataRequired(), Length(min=5, max=1000)])
+
+
+# -- loading -------------------------------------------------------------------------
+
+def _own_peer(facility_id: int, round_id: int) -> Assessment | None:
+    return peer_queries.own_peer(db.session, current_user.id, facility_id, round_id)
+
+
+def _load_peer(assessment_id: int) -> tuple[Assessment, Assessment | None]:
+    """The peer assessment and the user's own team's peer assessment of the same facility and round."""
+    peer = db.session.get(Assessment, assessment_id)
+    if peer is None or peer.kind != AssessmentKind.PEER.value:
+        abort(404)
+    own = _own_peer(peer.facility_id, peer.round_id)
+    visible_or_404(peer, perm.can_view_peer_assessment(current_user, peer, own))
+    return peer, own
+
+
+def _facility_round(facility_id: int, round_id: int) -> tuple[Facility, Round]:
+    return get_or_404(Facility, facility_id), get_or_404(Round, round_id)
+
+
+def _lead_peer(facility: Facility, round_: Round) -> Assessment | None:
+    """The peer assessment of the team the user leads for this facility and round."""
+    team = peer_queries.led_team(db.session, current_user.id, facility.id, round_.id)
+    return peer_queries.find_peer(db.session, team.id, facility.id, round_.id) if team else None
+
+
+# -- assignments and peer scoring -----------------------------------------------------
+
+@bp.route("/")
+@login_required
+def index():
+    require(perm.can_view_peer_pages(current_user))
+    if perm.is_national(current_user):
+        rows, rounds = peer_queries.national_assignments(db.session), peer_queries.released_rounds(db.session)
+    else:
+        rows, rounds = peer_queries.user_assignments(db.session, current_user.id), []
+    return render_template("peer/index.html", rows=rows, rounds=rounds)
+
+
+@bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])
+@login_required
+def start(assignment_id: int):
+    assignment = db.session.get(TeamAssignment, assignment_id)
+    visible_or_404(assignment, assignment is not None and perm.can_view_team(current_user, assignment.team))
+    require(perm.can_start_peer_assessment(current_user, assignment))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        peer = peer_services.start_peer_assessment(db.session, current_user, assignment)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        for _field, message in failure.reasons:
+            flash(message, "error")
+        return redirect(url_for(".index"))
+    db.session.commit()
+    return redirect(url_for(".overview", assessment_id=peer.id))
+
+
+@bp.route("/assessments/<int:assessment_id>")
+@login_required
+def overview(assessment_id: int):
+    peer, own = _load_peer(assessment_id)
+    result = queries.compute_score(db.session, peer)
+    own_submitted = own is not None and own.is_submitted
+    others = [p for p in peer_queries.peers_for(db.session, peer.facility_id, peer.round_id)
+              if p.id != peer.id and perm.can_view_peer_assessment(current_user, p, own)]
+    self_ = queries.find_self_assessment(db.session, peer.facility_id, peer.round_id)
+    return render_template(
+        "peer/overview.html", assessment=peer, result=result, progress={int(a.key): a for a in result.areas},
+        others=others,
+        can_see_self=self_ is not None and perm.can_view_self_as_peer(current_user, self_, own),
+        can_see_reconciliation=perm.can_view_reconciliation(current_user, _lead_peer(peer.facility, peer.round)),
+        can_see_results=perm.can_view_peer_results(current_user, peer.facility, peer.round, own),
+        own_submitted=own_submitted,
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>/areas/<int:area_id>", methods=["GET", "POST"])
+@login_required
+def fill_area(assessment_id: int, area_id: int):
+    peer, _own = _load_peer(assessment_id)
+    area = db.session.get(Area, area_id)
+    if area is None or area.sheet_id != peer.round.sheet_id:
+        abort(404)
+    editable = perm.can_edit_peer_assessment(current_user, peer)
+    scores = queries.scores_by_indicator(db.session, peer)
+    form_class = area_form_class(area)
+    form = form_class() if request.method == "POST" else form_class(data=area_form_data(area, scores))
+    conflicts: list[str] = []
+    if request.method == "POST":
+        require(editable)
+        if form.validate_on_submit():
+            outcome = _save_area(peer, area, form)
+            if outcome is None:
+                return redirect(_after_save_target(peer, area))
+            conflicts = outcome
+            scores = queries.scores_by_indicator(db.session, peer)
+            for ind in area.indicators:  # the next save deliberately replaces the other copy
+                form[f"version-{ind.id}"].data = str(scores[ind.id].version)
+    result = queries.compute_score(db.session, peer, scores)
+    return render_template("peer/area.html", assessment=peer, area=area, form=form, scores=scores,
+                           editable=editable, result=result, conflicts=conflicts,
+                           progress={int(a.key): a for a in result.areas}, evidence_labels=EVIDENCE_LABELS)
+
+
+def _save_area(peer: Assessment, area: Area, form) -> list[str] | None:
+    """None when saved; the codes changed by someone else when the save was refused as stale."""
+    try:
+        services.save_area(db.session, current_user, peer, area, form.answer_inputs(area))
+    except ValidationFailed as failure:
+        db.session.rollback()
+        form.populate_errors(failure)
+        return []
+    except StaleData as stale:
+        db.session.rollback()
+        flash(_stale_message(stale.what), "warning")
+        return stale.what
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return None
+
+
+def _after_save_target(peer: Assessment, area: Area) -> str:
+    if request.form.get("next") == "area":
+        areas = peer.round.sheet.areas
+        index = [a.id for a in areas].index(area.id)
+        if index + 1 < len(areas):
+            return url_for(".fill_area", assessment_id=peer.id, area_id=areas[index + 1].id, saved=1)
+        return url_for(".overview", assessment_id=peer.id, saved=area.id)
+    return url_for(".fill_area", assessment_id=peer.id, area_id=area.id, saved=1)
+
+
+@bp.route("/assessments/<int:assessment_id>/submit", methods=["POST"])
+@login_required
+def submit(assessment_id: int):
+    peer, _own = _load_peer(assessment_id)
+    require(perm.can_submit_peer_assessment(current_user, peer))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        peer_services.submit_peer_assessment(db.session, current_user, peer)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        for _field, message in failure.reasons:
+            flash(message, "error")
+        return redirect(url_for(".overview", assessment_id=peer.id))
+    db.session.commit()
+    flash(_("The peer assessment has been submitted. It is now read-only, and your team can see the "
+            "facility's self-assessment."), "success")
+    return redirect(url_for(".overview", assessment_id=peer.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/self-assessment")
+@login_required
+def self_assessment(assessment_id: int):
+    """The facility's self-assessment, for the team once its own peer assessment is submitted."""
+    peer, own = _load_peer(assessment_id)
+    self_ = queries.find_self_assessment(db.session, peer.facility_id, peer.round_id)
+    visible_or_404(self_, self_ is not None and perm.can_view_self_as_peer(current_user, self_, own))
+    return render_template("peer/self_assessment.html", assessment=peer, self_assessment=self_,
+                           data=build_results(db.session, self_), evidence_labels=EVIDENCE_LABELS)
+
+
+# -- reconciliation ---------------------------------------------------------------------
+
+@bp.route("/reconcile/<int:facility_id>/<int:round_id>", methods=["GET", "POST"])
+@login_required
+def reconcile(facility_id: int, round_id: int):
+    facility, round_ = _facility_round(facility_id, round_id)
+    lead_peer = _lead_peer(facility, round_)
+    visible_or_404(facility, perm.can_view_reconciliation(current_user, lead_peer))
+    data = peer_queries.reconciliation_data(db.session, facility, round_)
+    editable = data.available and perm.can_edit_reconciliation(current_user, lead_peer, data.agreed)
+    form_class = reconcile_form_class(round_.sheet.indicators)
+    form = form_class() if request.method == "POST" else form_class(data=reconcile_form_data(data))
+    conflicts: list[str] = []
+    if request.method == "POST":
+        require(editable)
+        if form.validate_on_submit():
+            try:
+                peer_services.save_agreed(db.session, current_user, facility, round_,
+                                          form.agreed_inputs(round_.sheet.indicators))
+            except ValidationFailed as failure:
+                db.session.rollback()
+                form.populate_errors(failure)
+            except StaleData as stale:
+                db.session.rollback()
+                flash(_stale_message(stale.what), "warning")
+                conflicts = stale.what
+                data = peer_queries.reconciliation_data(db.session, facility, round_)
+                for row in data.rows:  # the next save deliberately replaces the other copy
+                    if row.agreed_score is not None:
+                        form[f"version-{row.indicator.id}"].data = str(row.agreed_score.version)
+            else:
+                db.session.commit()
+                flash(_("The agreed scores were saved as a draft."), "success")
+                return redirect(url_for(".reconcile", facility_id=facility.id, round_id=round_.id, saved=1))
+    return render_template("peer/reconcile.html", data=data, form=form, editable=editable, conflicts=conflicts)
+
+
+@bp.route("/reconcile/<int:facility_id>/<int:round_id>/finalise", methods=["POST"])
+@login_required
+def finalise(facility_id: int, round_id: int):
+    facility, round_ = _facility_round(facility_id, round_id)
+    lead_peer = _lead_peer(facility, round_)
+    visible_or_404(facility, perm.can_view_reconciliation(current_user, lead_peer))
+    agreed = peer_queries.find_agreed(db.session, facility.id, round_.id)
+    require(perm.can_edit_reconciliation(current_user, lead_peer, agreed))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        peer_services.finalise_agreed(db.session, current_user, facility, round_)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        for _field, message in failure.reasons:
+            flash(message, "error")
+        return redirect(url_for(".reconcile", facility_id=facility.id, round_id=round_.id))
+    db.session.commit()
+    flash(_("The agreed assessment has been finalised. It is the facility's official result for this round."),
+          "success")
+    return redirect(url_for(".results", facility_id=facility.id, round_id=round_.id))
+
+
+# -- results and release ------------------------------------------------------------------
+
+@bp.route("/results/<int:facility_id>/<int:round_id>")
+@login_required
+def results(facility_id: int, round_id: int):
+    facility, round_ = _facility_round(facility_id, round_id)
+    own = _own_peer(facility.id, round_.id)
+    visible_or_404(facility, perm.can_view_peer_results(current_user, facility, round_, own))
+    return render_template("peer/results.html", data=peer_queries.peer_results(db.session, facility, round_))
+
+
+@bp.route("/rounds/<int:round_id>/release", methods=["POST"])
+@login_required
+def release(round_id: int):
+    require(perm.can_release_results(current_user))
+    round_ = get_or_404(Round, round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        peer_services.release_results(db.session, current_user, round_)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        for _field, message in failure.reasons:
+            flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("The results of %(round)s are released: facilities now see their peer and agreed scores.",
+                round=round_.name), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/rounds/<int:round_id>/withdraw-release", methods=["POST"])
+@login_required
+def withdraw_release(round_id: int):
+    require(perm.can_release_results(current_user))
+    round_ = get_or_404(Round, round_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the release is withdrawn (at least 5 characters)."), "error")
+        return redirect(url_for(".index"))
+    try:
+        peer_services.withdraw_release(db.session, current_user, round_, form.reason.data)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        for _field, message in failure.reasons:
+            flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("The release of %(round)s was withdrawn: facilities no longer see peer and agreed scores.",
+                round=round_.name), "success")
+    return redirect(url_for(".index"))
