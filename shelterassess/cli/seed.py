@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from datetime import date, timedelta
 
 import click
 from flask.cli import with_appcontext
@@ -15,6 +16,7 @@ from shelterassess.assessments.services import AnswerInput
 from shelterassess.auth import services as auth_services
 from shelterassess.auth.models import User
 from shelterassess.auth.roles import Role
+from shelterassess.cli import seed_peer
 from shelterassess.cli.database import init_database
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility, Province
@@ -58,13 +60,21 @@ def seed_demo(session: Session, password: str | None) -> list[tuple[User, str | 
     rng = random.Random(2027)
     staff = {u.facility.code: u for u, _pw in accounts if u.facility and u.role == Role.FACILITY_STAFF.value}
     managers = {u.facility.code: u for u, _pw in accounts if u.facility and u.role == Role.FACILITY_MANAGER.value}
+    national = next(u for u, _pw in accounts if u.role == Role.NATIONAL_TEAM.value)
+    seed_peer.seed_training(session, national, [staff["RC-LCA-01"], staff["SH-QNI-01"], managers["RC-AG-01"],
+                                                staff["RC-LS-01"], managers["SH-QNI-01"]], date.today())
     if pilot.status != "closed":
         for code in ("SH-HN-01", "SH-SG-01"):
             _filled(session, pilot, facilities[code], staff[code], managers[code], rng, share=1.0, submit=True)
+        seed_peer.seed_peer_cycle(session, pilot, "Đoàn đánh giá 1", [staff["RC-LCA-01"], staff["SH-QNI-01"],
+                                  managers["RC-AG-01"]], facilities["SH-HN-01"], national, rng)
         round_services.close_round(session, pilot)
     _filled(session, current, facilities["SH-SG-01"], staff["SH-SG-01"], managers["SH-SG-01"], rng, 1.0, True)
     _filled(session, current, facilities["RC-LCA-01"], staff["RC-LCA-01"], managers["RC-LCA-01"], rng, 1.0, False)
     _filled(session, current, facilities["SH-QNI-01"], staff["SH-QNI-01"], managers["SH-QNI-01"], rng, 0.4, False)
+    seed_peer.seed_local_practice(session, national, facilities["SH-SG-01"])
+    seed_peer.seed_planned_visit(session, current, "Đoàn đánh giá 2", [staff["RC-LS-01"], staff["RC-LCA-01"],
+                                 managers["SH-QNI-01"]], facilities["SH-SG-01"], date.today() + timedelta(days=21))
     session.flush()
     return accounts
 
