@@ -5,23 +5,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from shelterassess.assessments import queries, services
-from shelterassess.assessments.forms import (
-    EVIDENCE_LABELS,
-    EmptyForm,
-    ReopenForm,
-    StartForm,
-    area_form_class,
-    area_form_data,
-)
+from shelterassess.assessments import area_form, queries, services
+from shelterassess.assessments.forms import EVIDENCE_LABELS, EmptyForm, ReopenForm, StartForm
 from shelterassess.assessments.models import Assessment, AssessmentStatus
 from shelterassess.assessments.results import area_chart_svg, build_results
 from shelterassess.auth import permissions as perm
-from shelterassess.errors import StaleData, ValidationFailed
+from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.rounds import queries as round_queries
 from shelterassess.rounds.models import Round
-from shelterassess.scoresheets.models import Area
 from shelterassess.web.access import get_or_404, require, visible_or_404
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -72,57 +64,12 @@ def overview(assessment_id: int):
 @login_required
 def fill_area(assessment_id: int, area_id: int):
     assessment = _load(assessment_id)
-    area = db.session.get(Area, area_id)
-    if area is None or area.sheet_id != assessment.round.sheet_id:
-        abort(404)
-    editable = perm.can_edit_assessment(current_user, assessment)
-    scores = queries.scores_by_indicator(db.session, assessment)
-    form_class = area_form_class(area)
-    form = form_class() if request.method == "POST" else form_class(data=area_form_data(area, scores))
-    conflicts: list[str] = []
-    if request.method == "POST":
-        require(editable)
-        if form.validate_on_submit():
-            outcome = _save_area(assessment, area, form)
-            if outcome is None:
-                return redirect(_after_save_target(assessment, area))
-            conflicts = outcome
-            scores = queries.scores_by_indicator(db.session, assessment)
-            for ind in area.indicators:  # the next save deliberately replaces the other copy
-                form[f"version-{ind.id}"].data = str(scores[ind.id].version)
-    result = queries.compute_score(db.session, assessment, scores)
-    return render_template("assessments/area.html", assessment=assessment, area=area, form=form, scores=scores,
-                           editable=editable, result=result, conflicts=conflicts,
-                           progress={int(a.key): a for a in result.areas}, evidence_labels=EVIDENCE_LABELS)
-
-
-def _save_area(assessment: Assessment, area: Area, form) -> list[str] | None:
-    """None when saved; the codes changed by someone else when the save was refused as stale."""
-    try:
-        services.save_area(db.session, current_user, assessment, area, form.answer_inputs(area))
-    except ValidationFailed as failure:
-        db.session.rollback()
-        form.populate_errors(failure)
-        return []
-    except StaleData as stale:
-        db.session.rollback()
-        flash(_("Someone else changed %(codes)s since you opened this page. Your answers are still in the form; "
-                "their saved answers are shown under each indicator. Save again to keep yours.",
-                codes=", ".join(stale.what)), "warning")
-        return stale.what
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return None
-
-
-def _after_save_target(assessment: Assessment, area: Area) -> str:
-    if request.form.get("next") == "area":
-        areas = assessment.round.sheet.areas
-        index = [a.id for a in areas].index(area.id)
-        if index + 1 < len(areas):
-            return url_for(".fill_area", assessment_id=assessment.id, area_id=areas[index + 1].id, saved=1)
-        return url_for(".overview", assessment_id=assessment.id, saved=area.id)
-    return url_for(".fill_area", assessment_id=assessment.id, area_id=area.id, saved=1)
+    area = area_form.load_area(assessment, area_id)
+    page = area_form.fill_area(assessment, area, editable=perm.can_edit_assessment(current_user, assessment),
+                               blueprint=bp.name)
+    if page.redirect_to:
+        return redirect(page.redirect_to)
+    return render_template("assessments/area.html", **page.context)
 
 
 @bp.route("/<int:assessment_id>/submit", methods=["POST"])
@@ -171,5 +118,3 @@ def results(assessment_id: int):
     chart = area_chart_svg(data)
     return render_template("assessments/results.html", assessment=assessment, data=data, chart=chart,
                            evidence_labels=EVIDENCE_LABELS)
-
-

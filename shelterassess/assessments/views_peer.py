@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from shelterassess.assessments import peer_queries, peer_services, queries, services
-from shelterassess.assessments.forms import NA, EVIDENCE_LABELS, EmptyForm, area_form_class, area_form_data
+from shelterassess.assessments import area_form, peer_queries, peer_services, queries
+from shelterassess.assessments.forms import NA, EVIDENCE_LABELS, EmptyForm
 from shelterassess.assessments.models import Assessment, AssessmentKind
 from shelterassess.assessments.reconciliation import REASON_MAX_LENGTH
 from shelterassess.assessments.results import build_results
@@ -20,17 +20,10 @@ from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility
 from shelterassess.peer.models import TeamAssignment
 from shelterassess.rounds.models import Round
-from shelterassess.scoresheets.models import Area
 from shelterassess.web.access import get_or_404, require, visible_or_404
 from shelterassess.web.forms import BaseForm
 
 bp = Blueprint("peer", __name__, url_prefix="/peer")
-
-
-def _stale_message(codes: list[str]) -> str:
-    """The same words as in the self-assessment."""
-    return _("Someone else changed %(codes)s since you opened this page. Your answers are still in the form; "
-             "their saved answers are shown under each indicator. Save again to keep yours.", codes=", ".join(codes))
 
 
 # -- forms ---------------------------------------------------------------------------
@@ -162,55 +155,12 @@ def overview(assessment_id: int):
 @login_required
 def fill_area(assessment_id: int, area_id: int):
     peer, _own = _load_peer(assessment_id)
-    area = db.session.get(Area, area_id)
-    if area is None or area.sheet_id != peer.round.sheet_id:
-        abort(404)
-    editable = perm.can_edit_peer_assessment(current_user, peer)
-    scores = queries.scores_by_indicator(db.session, peer)
-    form_class = area_form_class(area)
-    form = form_class() if request.method == "POST" else form_class(data=area_form_data(area, scores))
-    conflicts: list[str] = []
-    if request.method == "POST":
-        require(editable)
-        if form.validate_on_submit():
-            outcome = _save_area(peer, area, form)
-            if outcome is None:
-                return redirect(_after_save_target(peer, area))
-            conflicts = outcome
-            scores = queries.scores_by_indicator(db.session, peer)
-            for ind in area.indicators:  # the next save deliberately replaces the other copy
-                form[f"version-{ind.id}"].data = str(scores[ind.id].version)
-    result = queries.compute_score(db.session, peer, scores)
-    return render_template("peer/area.html", assessment=peer, area=area, form=form, scores=scores,
-                           editable=editable, result=result, conflicts=conflicts,
-                           progress={int(a.key): a for a in result.areas}, evidence_labels=EVIDENCE_LABELS)
-
-
-def _save_area(peer: Assessment, area: Area, form) -> list[str] | None:
-    """None when saved; the codes changed by someone else when the save was refused as stale."""
-    try:
-        services.save_area(db.session, current_user, peer, area, form.answer_inputs(area))
-    except ValidationFailed as failure:
-        db.session.rollback()
-        form.populate_errors(failure)
-        return []
-    except StaleData as stale:
-        db.session.rollback()
-        flash(_stale_message(stale.what), "warning")
-        return stale.what
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return None
-
-
-def _after_save_target(peer: Assessment, area: Area) -> str:
-    if request.form.get("next") == "area":
-        areas = peer.round.sheet.areas
-        index = [a.id for a in areas].index(area.id)
-        if index + 1 < len(areas):
-            return url_for(".fill_area", assessment_id=peer.id, area_id=areas[index + 1].id, saved=1)
-        return url_for(".overview", assessment_id=peer.id, saved=area.id)
-    return url_for(".fill_area", assessment_id=peer.id, area_id=area.id, saved=1)
+    area = area_form.load_area(peer, area_id)
+    page = area_form.fill_area(peer, area, editable=perm.can_edit_peer_assessment(current_user, peer),
+                               blueprint=bp.name)
+    if page.redirect_to:
+        return redirect(page.redirect_to)
+    return render_template("peer/area.html", **page.context)
 
 
 @bp.route("/assessments/<int:assessment_id>/submit", methods=["POST"])
@@ -268,7 +218,7 @@ def reconcile(facility_id: int, round_id: int):
                 form.populate_errors(failure)
             except StaleData as stale:
                 db.session.rollback()
-                flash(_stale_message(stale.what), "warning")
+                flash(area_form.stale_message(stale.what), "warning")
                 conflicts = stale.what
                 data = peer_queries.reconciliation_data(db.session, facility, round_)
                 for row in data.rows:  # the next save deliberately replaces the other copy
