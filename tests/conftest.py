@@ -33,6 +33,9 @@ def test_config(tmp_path_factory, **extra) -> dict:
         "PASSWORD_HASH_PARAMS": CHEAP_ARGON2,
         "SERVER_NAME": None,
     }
+    if url.startswith("postgres"):
+        # Tests do not need commits flushed to disk before they return.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-c synchronous_commit=off"}}
     config.update(extra)
     return config
 
@@ -68,12 +71,9 @@ def _clean_tables(request):
 def truncate_all() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+        # DELETE is much faster than TRUNCATE on the handful of rows a test leaves.
+        for table in tables:
+            conn.execute(table.delete())
 
 
 @pytest.fixture
