@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from shelterassess.assessors.domain import (
@@ -118,7 +118,13 @@ def certifications(session: Session, user_id: int) -> list[Certification]:
     )
 
 
+def _holds_valid_certification(user_id):
+    """SQL: the user (an id or a column) holds a certification that is not revoked."""
+    return exists().where(Certification.user_id == user_id, Certification.revoked_at.is_(None))
+
+
 def valid_certification(session: Session, user_id: int) -> Certification | None:
+    """The user's latest certification that is not revoked."""
     return session.scalar(
         select(Certification)
         .where(Certification.user_id == user_id, Certification.revoked_at.is_(None))
@@ -133,9 +139,20 @@ def revoked_by(session: Session, certification: Certification) -> User | None:
     return session.get(User, certification.revoked_by_id)
 
 
-def certified_user_ids(session: Session) -> set[int]:
-    """Ids of every user holding a valid (not revoked) certification."""
-    return set(session.scalars(select(Certification.user_id).where(Certification.revoked_at.is_(None))))
+def is_certified(session: Session, user_id: int) -> bool:
+    """A user is certified as a peer assessor while a certification of theirs is not revoked."""
+    return bool(session.scalar(select(_holds_valid_certification(user_id))))
+
+
+def certified_user_ids(session: Session, user_ids: Iterable[int] | None = None) -> set[int]:
+    """Ids of the users holding a valid (not revoked) certification: every such user, or those among ``user_ids``."""
+    query = select(Certification.user_id).where(Certification.revoked_at.is_(None))
+    if user_ids is not None:
+        ids = list(set(user_ids))
+        if not ids:
+            return set()
+        query = query.where(Certification.user_id.in_(ids))
+    return set(session.scalars(query))
 
 
 def certified_assessors(session: Session) -> list[User]:
@@ -147,11 +164,7 @@ def certified_assessors(session: Session) -> list[User]:
         session.scalars(
             select(User)
             .join(Facility, User.facility_id == Facility.id)
-            .where(
-                User.id.in_(select(Certification.user_id).where(Certification.revoked_at.is_(None))),
-                User.role.in_(FACILITY_ROLES),
-                User.active.is_(True),
-            )
+            .where(User.role.in_(FACILITY_ROLES), User.active.is_(True), _holds_valid_certification(User.id))
             .order_by(Facility.code, User.display_name, User.id)
         )
     )

@@ -84,11 +84,6 @@ def record_attendance(session: Session, training: TrainingSession, attended_ids:
 
 # -- certification ---------------------------------------------------------------------------
 
-def is_certified(session: Session, user_id: int) -> bool:
-    """Whether the user holds a valid (not revoked) certification as a peer assessor."""
-    return queries.valid_certification(session, user_id) is not None
-
-
 def certify(session: Session, actor: User, user: User, note: str = "") -> Certification:
     """Certify ``user`` as a peer assessor; they must have attended at least one training."""
     note = (note or "").strip()

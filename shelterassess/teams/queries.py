@@ -1,53 +1,22 @@
-"""Read queries for peer teams, assignments, certified assessors and visits."""
+"""Read queries for peer teams, assignments and visits. Who is certified comes from
+:mod:`shelterassess.assessors.queries`."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments.models import Assessment, AssessmentKind
+from shelterassess.assessors.queries import certified_user_ids
 from shelterassess.auth.models import User
-from shelterassess.auth.roles import Role
 from shelterassess.facilities.models import Facility, FacilityType
-from shelterassess.peer.models import Certification, PeerTeam, TeamAssignment, TeamMember
+from shelterassess.peer.models import PeerTeam, TeamAssignment, TeamMember
 from shelterassess.rounds.models import Round, RoundStatus
 from shelterassess.rounds.queries import all_rounds
 from shelterassess.teams.domain import OtherTeam, PastTeam, Person, RoundContext, TeamPlan
-
-FACILITY_ROLES = (Role.FACILITY_STAFF.value, Role.FACILITY_MANAGER.value)
-
-
-# -- certified assessors ---------------------------------------------------------
-
-def _valid_certification(user_id_column):
-    return exists().where(Certification.user_id == user_id_column, Certification.revoked_at.is_(None))
-
-
-def is_certified(session: Session, user_id: int) -> bool:
-    """A user is certified while a certification of theirs is not revoked."""
-    return bool(session.scalar(select(_valid_certification(user_id))))
-
-
-def certified_ids(session: Session, user_ids: Iterable[int]) -> set[int]:
-    ids = list(set(user_ids))
-    if not ids:
-        return set()
-    return set(session.scalars(
-        select(Certification.user_id).where(Certification.user_id.in_(ids), Certification.revoked_at.is_(None))
-    ))
-
-
-def certified_users(session: Session) -> list[User]:
-    """Active facility staff and managers holding a valid certification, by facility code and name."""
-    return list(session.scalars(
-        select(User)
-        .join(Facility, User.facility_id == Facility.id)
-        .where(User.role.in_(FACILITY_ROLES), User.active.is_(True), _valid_certification(User.id))
-        .order_by(Facility.code, User.display_name, User.id)
-    ))
 
 
 # -- teams -----------------------------------------------------------------------
@@ -133,7 +102,7 @@ def person(user: User, certified: bool) -> Person:
 def team_plan(session: Session, name: str, members: Iterable[User], lead_id: int | None,
               facility_ids: Iterable[int] = (), team_id: int | None = None) -> TeamPlan:
     members = list(members)
-    certified = certified_ids(session, [u.id for u in members])
+    certified = certified_user_ids(session, [u.id for u in members])
     return TeamPlan(name=name, members=tuple(person(u, u.id in certified) for u in members), lead_id=lead_id,
                     facility_ids=frozenset(facility_ids), id=team_id)
 

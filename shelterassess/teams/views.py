@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from shelterassess.assessments.forms import EmptyForm
+from shelterassess.assessors import queries as assessor_queries
 from shelterassess.auth import permissions as perm
 from shelterassess.auth.models import User
 from shelterassess.db import utcnow
@@ -190,7 +191,7 @@ def _team_choices(form: TeamForm, team: PeerTeam | None = None) -> None:
     if "round_id" in form:
         form.round_id.choices = [(r.id, r.name) for r in all_rounds(db.session)
                                  if r.status != RoundStatus.CLOSED.value]
-    people = {u.id: u for u in queries.certified_users(db.session)}
+    people = {u.id: u for u in assessor_queries.certified_assessors(db.session)}
     for member in team.members if team else []:
         people.setdefault(member.user_id, member.user)
     labels = [(u.id, _person_label(u)) for u in people.values()]

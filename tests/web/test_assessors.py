@@ -108,7 +108,7 @@ def test_certify_is_refused_with_a_message_for_someone_without_training(client, 
     assert "manager.b has not attended any training yet" in page
     assert "Keen" in page  # the typed note is kept
     assert db.session.scalar(select(func.count(Certification.id))) == 0
-    assert not services.is_certified(db.session, world.manager_b.id)
+    assert not queries.is_certified(db.session, world.manager_b.id)
 
 
 def test_certify_is_refused_when_the_participant_was_absent(client, world):
@@ -127,7 +127,7 @@ def test_national_certifies_then_revokes_and_the_record_shows_who_and_when(clien
     assert r.status_code == 302
     cert = db.session.scalar(select(Certification))
     assert cert.certified_by_id == world.national.id and cert.certified_at is not None and cert.is_valid
-    assert services.is_certified(db.session, world.staff_a.id)
+    assert queries.is_certified(db.session, world.staff_a.id)
     assert queries.certified_assessors(db.session) == [world.staff_a]
 
     listing = _page(client.get("/assessors/"))
@@ -139,13 +139,13 @@ def test_national_certifies_then_revokes_and_the_record_shows_who_and_when(clien
 
     empty = client.post(f"/assessors/{world.staff_a.id}/revoke", data={"reason": ""})
     assert empty.status_code == 200 and "This field is required" in _page(empty)
-    assert services.is_certified(db.session, world.staff_a.id)
+    assert queries.is_certified(db.session, world.staff_a.id)
 
     r = client.post(f"/assessors/{world.staff_a.id}/revoke", data={"reason": "Moved to another sector"})
     assert r.status_code == 302
     db.session.refresh(cert)
     assert cert.revoked_at is not None and cert.revoked_by_id == world.national.id
-    assert not services.is_certified(db.session, world.staff_a.id)
+    assert not queries.is_certified(db.session, world.staff_a.id)
     assert queries.certified_assessors(db.session) == []
     detail = _page(client.get(f"/assessors/{world.staff_a.id}"))
     assert "Revoked by national on" in detail and "Moved to another sector" in detail
@@ -153,7 +153,7 @@ def test_national_certifies_then_revokes_and_the_record_shows_who_and_when(clien
     assert "Revoked" in _page(client.get("/assessors/"))
 
     assert client.post(f"/assessors/{world.staff_a.id}/certify", data={"note": "Back"}).status_code == 302
-    assert services.is_certified(db.session, world.staff_a.id)
+    assert queries.is_certified(db.session, world.staff_a.id)
     assert db.session.scalar(select(func.count(Certification.id))) == 2
 
 

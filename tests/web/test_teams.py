@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from shelterassess.assessments.models import AssessmentKind
 from shelterassess.assessments.services import start_assessment
+from shelterassess.assessors import queries as assessor_queries
 from shelterassess.extensions import db
 from shelterassess.peer.models import Certification, PeerTeam, TeamAssignment, TeamMember
 from shelterassess.rounds import services as rounds
@@ -63,11 +64,12 @@ def test_uncertified_member_is_refused_by_name(client, world):
 def test_revoked_certification_no_longer_counts(app_ctx, world):
     certify(world, world.staff_a, world.staff_b)
     cert = db.session.scalar(select(Certification).where(Certification.user_id == world.staff_b.id))
-    assert queries.is_certified(db.session, world.staff_b.id)
+    assert assessor_queries.is_certified(db.session, world.staff_b.id)
     cert.revoked_at = cert.certified_at
     db.session.flush()
-    assert not queries.is_certified(db.session, world.staff_b.id)
-    assert [u.id for u in queries.certified_users(db.session)] == [world.staff_a.id]
+    assert not assessor_queries.is_certified(db.session, world.staff_b.id)
+    assert [u.id for u in assessor_queries.certified_assessors(db.session)] == [world.staff_a.id]
+    assert assessor_queries.certified_user_ids(db.session, [world.staff_a.id, world.staff_b.id]) == {world.staff_a.id}
 
 
 def test_size_and_lead_errors_keep_the_input(client, world):
