@@ -207,20 +207,3 @@ def best_result(results: Iterable[CalibrationResult]) -> Optional[CalibrationRes
     if not scored:
         return None
     return max(scored, key=lambda r: (r.passed, r.agreement.within_one_pct, r.agreement.kappa or -1.0))
-
-
-# -- certification notes ------------------------------------------------------------------
-
-#: The certification table has one free-text ``note``; a revocation reason is appended
-#: after this line, so the note written when certifying is kept as it was.
-REVOCATION_MARK = "\n\n--- revocation reason ---\n"
-
-
-def with_revocation_reason(note: str, reason: str) -> str:
-    return f"{note or ''}{REVOCATION_MARK}{reason}"
-
-
-def split_certification_note(note: str | None) -> tuple[str, str]:
-    """(note written when certifying, revocation reason or "")."""
-    certify_note, _mark, reason = (note or "").partition(REVOCATION_MARK)
-    return certify_note, reason

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from shelterassess.assessors import queries
-from shelterassess.assessors.domain import PracticeCase, PracticeSheet, answer_problems, with_revocation_reason
+from shelterassess.assessors.domain import PracticeCase, PracticeSheet, answer_problems
 from shelterassess.auth.models import User
 from shelterassess.auth.roles import Role
 from shelterassess.db import utcnow
@@ -114,7 +114,7 @@ def revoke(session: Session, actor: User, user: User, reason: str) -> Certificat
         raise ValidationFailed([("reason", _("Keep the reason under %(n)d characters.", n=NOTE_MAX_LENGTH))])
     certification.revoked_at = utcnow()
     certification.revoked_by_id = actor.id
-    certification.note = with_revocation_reason(certification.note, reason)
+    certification.revoke_reason = reason
     session.flush()
     return certification
 

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from shelterassess.assessments.forms import EmptyForm
 from shelterassess.assessors import queries, services
-from shelterassess.assessors.domain import split_certification_note
 from shelterassess.assessors.forms import (
     AttendanceForm,
     CertifyForm,
@@ -47,7 +46,7 @@ def _detail_page(user: User, certify_form: CertifyForm, revoke_form: RevokeForm)
     history = queries.certifications(db.session, user.id)
     revokers = {c.id: queries.revoked_by(db.session, c) for c in history}
     return render_template("assessors/detail.html", record=queries.assessor_record(db.session, user),
-                           history=history, revokers=revokers, split_note=split_certification_note,
+                           history=history, revokers=revokers,
                            outcome=queries.outcome, practice_case=queries.practice_case,
                            certify_form=certify_form, revoke_form=revoke_form)
 

@@ -57,6 +57,8 @@ class Certification(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     revoked_at: Mapped[Optional[dt.datetime]]
     revoked_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    #: Why the certification was revoked ("" while it is valid).
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     certified_by: Mapped[User] = relationship(foreign_keys=[certified_by_id], lazy="joined")

@@ -97,3 +97,23 @@ def test_upgrading_keeps_existing_rows(migration_app):
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT value, note FROM score")).all() == [(2, "kept")]
         assert conn.execute(text("SELECT count(*) FROM assessment")).scalar() == 1
+
+
+def test_revocation_reason_moves_out_of_the_note_and_back(migration_app):
+    """371833b177e9 moves a reason stored after the old marker line in ``note`` into ``revoke_reason``."""
+    upgrade(revision="b114e68b3d2a")
+    mark = "\n\n--- revocation reason ---\n"
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO \"user\" (id, email, display_name, role, active, session_token, failed_logins) "
+                          "VALUES (1, 'n@example.org', 'n', 'national_team', true, 'x', 0)"))
+        for id_, note in ((1, "Passed" + mark + "Left the sector"), (2, "Still valid")):
+            conn.execute(text("INSERT INTO certification (id, user_id, certified_by_id, certified_at, note) "
+                              "VALUES (:id, 1, 1, CURRENT_TIMESTAMP, :note)"), {"id": id_, "note": note})
+    upgrade(revision="371833b177e9")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT id, note, revoke_reason FROM certification ORDER BY id")).all() == [
+            (1, "Passed", "Left the sector"), (2, "Still valid", "")]
+    downgrade(revision="b114e68b3d2a")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT note FROM certification ORDER BY id")).scalars().all() == [
+            "Passed" + mark + "Left the sector", "Still valid"]

@@ -13,8 +13,6 @@ from shelterassess.assessors.domain import (
     parse_practice_cases,
     parse_sheet,
     reference_problems,
-    split_certification_note,
-    with_revocation_reason,
 )
 
 ROOT = Path(__file__).resolve().parents[2] / "shelterassess"
@@ -139,10 +137,3 @@ def test_best_result_prefers_passed_then_higher_within_one():
     all_zero = compare(SHEET, case, {k: 0 for k in case.reference if INDICATORS[k]["na_allowed"] is False}).result
     assert best_result([all_zero, perfect]) is perfect
     assert best_result([]) is None
-
-
-def test_revocation_reason_is_kept_apart_from_the_note():
-    assert split_certification_note(with_revocation_reason("Strong calibration", "Left the sector")) == \
-        ("Strong calibration", "Left the sector")
-    assert split_certification_note("Only a note") == ("Only a note", "")
-    assert split_certification_note(None) == ("", "")

@@ -145,6 +145,7 @@ def test_national_certifies_then_revokes_and_the_record_shows_who_and_when(clien
     assert r.status_code == 302
     db.session.refresh(cert)
     assert cert.revoked_at is not None and cert.revoked_by_id == world.national.id
+    assert cert.revoke_reason == "Moved to another sector" and cert.note == "Both practice cases passed"
     assert not queries.is_certified(db.session, world.staff_a.id)
     assert queries.certified_assessors(db.session) == []
     detail = _page(client.get(f"/assessors/{world.staff_a.id}"))
