@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from shelterassess.auth.models import User
@@ -32,8 +32,25 @@ class AssessmentStatus(str, enum.Enum):
     SUBMITTED = "submitted"
 
 
+_PEER = text("team_id IS NOT NULL")
+_SELF_OR_AGREED = text("kind IN ('self', 'agreed')")
+
+
 class Assessment(Base):
+    """One facility's assessment of one kind in one round.
+
+    The database allows one self and one agreed assessment per facility and round, and one
+    peer assessment per team, facility and round (partial unique indexes: NULL team ids
+    would not collide in a plain unique constraint). Follow-ups are not limited.
+    """
+
     __tablename__ = "assessment"
+    __table_args__ = (
+        Index("uq_assessment_peer", "round_id", "facility_id", "team_id", unique=True,
+              sqlite_where=_PEER, postgresql_where=_PEER),
+        Index("uq_assessment_self_agreed", "round_id", "facility_id", "kind", unique=True,
+              sqlite_where=_SELF_OR_AGREED, postgresql_where=_SELF_OR_AGREED),
+    )
 
     id: Mapped[intpk]
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)

@@ -38,17 +38,15 @@ class AgreedInput:
 # -- peer scoring ----------------------------------------------------------------
 
 def start_peer_assessment(session: Session, user: User, assignment: TeamAssignment) -> Assessment:
-    """The team's peer assessment of the assigned facility in the team's round, created once."""
+    """The team's peer assessment of the assigned facility in the team's round, created once
+    (also when two members start it at the same moment)."""
     team = assignment.team
     existing = peer_queries.find_peer(session, team.id, assignment.facility_id, team.round_id)
     if existing is not None:
         return existing
     if not assignment.facility.active:
         raise ValidationFailed([(None, _("This facility is not active."))])
-    peer = services.start_assessment(session, user, assignment.facility, team.round, AssessmentKind.PEER)
-    peer.team_id = team.id
-    session.flush()
-    return peer
+    return services.start_assessment(session, user, assignment.facility, team.round, AssessmentKind.PEER, team.id)
 
 
 def submit_peer_assessment(session: Session, user: User, peer: Assessment) -> None:

@@ -39,6 +39,16 @@ def find_self_assessment(session: Session, facility_id: int, round_id: int) -> A
     )
 
 
+def find_assessment(session: Session, facility_id: int, round_id: int, kind: AssessmentKind,
+                    team_id: int | None = None) -> Assessment | None:
+    """The facility's self or agreed assessment in the round, or the team's peer assessment of it."""
+    query = select(Assessment).where(Assessment.facility_id == facility_id, Assessment.round_id == round_id,
+                                     Assessment.kind == kind.value)
+    if team_id is not None:
+        query = query.where(Assessment.team_id == team_id)
+    return session.scalar(query.order_by(Assessment.id).limit(1))
+
+
 def facility_self_assessments(session: Session, facility_id: int) -> list[Assessment]:
     return list(
         session.scalars(

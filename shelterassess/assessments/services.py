@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments import queries
@@ -42,18 +43,32 @@ class AnswerInput:
 
 
 def start_assessment(
-    session: Session, user: User, facility: Facility, round_: Round, kind: AssessmentKind = AssessmentKind.SELF
+    session: Session, user: User, facility: Facility, round_: Round, kind: AssessmentKind = AssessmentKind.SELF,
+    team_id: int | None = None,
 ) -> Assessment:
-    """The facility's assessment of this kind in the round, created with one empty score per indicator."""
+    """The facility's assessment of this kind in the round (for a peer assessment: ``team_id``'s),
+    created with one empty score per indicator.
+
+    A self-assessment that exists already is returned. When someone else creates the same
+    self, agreed or peer assessment at the same moment, the database refuses the second row
+    (partial unique indexes on ``assessment``) and the row that won is returned.
+    """
     if kind is AssessmentKind.SELF:
         existing = queries.find_self_assessment(session, facility.id, round_.id)
         if existing is not None:
             return existing
     if not round_.is_open:
         raise ValidationFailed([(None, _("This round is not open."))])
-    assessment = Assessment(round=round_, facility=facility, kind=kind.value, started_by_id=user.id)
-    session.add(assessment)
-    session.flush()
+    assessment = Assessment(round=round_, facility=facility, kind=kind.value, team_id=team_id, started_by_id=user.id)
+    try:
+        with session.begin_nested():
+            session.add(assessment)
+            session.flush()
+    except IntegrityError:
+        existing = queries.find_assessment(session, facility.id, round_.id, kind, team_id)
+        if existing is None or kind is AssessmentKind.FOLLOW_UP:
+            raise
+        return existing
     for indicator in round_.sheet.indicators:
         session.add(Score(assessment_id=assessment.id, indicator_id=indicator.id))
     session.add(AssessmentEvent(assessment_id=assessment.id, action="started", user_id=user.id))

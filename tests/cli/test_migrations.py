@@ -8,6 +8,7 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -117,3 +118,25 @@ def test_revocation_reason_moves_out_of_the_note_and_back(migration_app):
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT note FROM certification ORDER BY id")).scalars().all() == [
             "Passed" + mark + "Left the sector", "Still valid"]
+
+
+def test_duplicate_assessments_stop_the_upgrade_with_a_readable_message(migration_app):
+    """1535770ee479 adds unique indexes; duplicates that exist already are named, not half-migrated."""
+    upgrade(revision="371833b177e9")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO country (id, code, name_vi, name_en) VALUES (1, 'VN', 'Việt Nam', 'Viet Nam')"))
+        conn.execute(text("INSERT INTO province (id, country_id, code, name_vi, name_en) "
+                          "VALUES (1, 1, 'VN-HN', 'Hà Nội', 'Ha Noi')"))
+        conn.execute(text("INSERT INTO facility (id, code, name, type, province_id, capacity, active) "
+                          "VALUES (1, 'SH-A', 'A', 'shelter', 1, 10, true)"))
+        conn.execute(text("INSERT INTO score_sheet_version (id, key, version, status, title_vi, title_en, "
+                          "description_vi, description_en) VALUES (1, 'standard', 1, 'published', 't', 't', '', '')"))
+        conn.execute(text("INSERT INTO round (id, name, sheet_id, status) VALUES (1, 'r', 1, 'open')"))
+        for id_ in (1, 2):
+            conn.execute(text("INSERT INTO assessment (id, round_id, facility_id, kind, status, red_flag_count, "
+                              "updated_at) VALUES (:id, 1, 1, 'self', 'draft', 0, CURRENT_TIMESTAMP)"), {"id": id_})
+    config = migration_app.extensions["migrate"].migrate.get_config()
+    with pytest.raises(RuntimeError, match="before upgrading: round 1 facility 1 self: 2 rows"):  # Flask-Migrate's
+        command.upgrade(config, "1535770ee479")  # upgrade() would turn the error into an exit
+    with db.engine.connect() as conn:
+        assert "uq_assessment_self_agreed" not in {i["name"] for i in inspect(conn).get_indexes("assessment")}
