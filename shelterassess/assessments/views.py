@@ -10,6 +10,7 @@ from shelterassess.assessments.forms import EVIDENCE_LABELS, EmptyForm, ReopenFo
 from shelterassess.assessments.models import Assessment, AssessmentStatus
 from shelterassess.assessments.results import area_chart_svg, build_results
 from shelterassess.auth import permissions as perm
+from shelterassess.comparisons import queries as comparison_queries
 from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.rounds import queries as round_queries
@@ -56,8 +57,10 @@ def overview(assessment_id: int):
     assessment = _load(assessment_id)
     result = queries.compute_score(db.session, assessment)
     progress = {int(a.key): a for a in result.areas}
+    context = comparison_queries.comparison_context(db.session, assessment.facility_id, assessment.round_id)
     return render_template("assessments/overview.html", assessment=assessment, result=result, progress=progress,
-                           form=EmptyForm())
+                           form=EmptyForm(), can_compare=perm.can_view_comparison(
+                               current_user, assessment.facility, assessment.round, context))
 
 
 @bp.route("/<int:assessment_id>/areas/<int:area_id>", methods=["GET", "POST"])

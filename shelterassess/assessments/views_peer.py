@@ -15,6 +15,7 @@ from shelterassess.assessments.models import Assessment, AssessmentKind
 from shelterassess.assessments.reconciliation import REASON_MAX_LENGTH
 from shelterassess.assessments.results import build_results
 from shelterassess.auth import permissions as perm
+from shelterassess.comparisons import queries as comparison_queries
 from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility
@@ -262,7 +263,9 @@ def results(facility_id: int, round_id: int):
     facility, round_ = _facility_round(facility_id, round_id)
     own = _own_peer(facility.id, round_.id)
     visible_or_404(facility, perm.can_view_peer_results(current_user, facility, round_, own))
-    return render_template("peer/results.html", data=peer_queries.peer_results(db.session, facility, round_))
+    context = comparison_queries.comparison_context(db.session, facility.id, round_.id)
+    return render_template("peer/results.html", data=peer_queries.peer_results(db.session, facility, round_),
+                           can_compare=perm.can_view_comparison(current_user, facility, round_, context))
 
 
 @bp.route("/rounds/<int:round_id>/release", methods=["POST"])

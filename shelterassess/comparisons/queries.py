@@ -115,6 +115,20 @@ def raters(session: Session, facility_id: int, round_id: int) -> Raters:
     )
 
 
+def comparison_context(session: Session, facility_id: int, round_id: int) -> ComparisonContext:
+    """What :func:`~shelterassess.auth.permissions.can_view_comparison` needs for this facility and round."""
+    return raters(session, facility_id, round_id).context
+
+
+def assessed_rounds(session: Session, facility_id: int) -> list[Round]:
+    """Rounds in which the facility has a self, peer or agreed assessment, newest first."""
+    kinds = [k.value for k in (AssessmentKind.SELF, AssessmentKind.PEER, AssessmentKind.AGREED)]
+    assessed = select(Assessment.round_id).where(Assessment.facility_id == facility_id, Assessment.kind.in_(kinds))
+    return list(session.scalars(
+        select(Round).where(Round.id.in_(assessed)).order_by(Round.created_at.desc(), Round.id.desc())
+    ))
+
+
 def score_maps(session: Session, assessment_ids: list[int]) -> dict[int, ScoreMap]:
     """assessment id -> {indicator key: 0..3, or None for N/A (or unanswered)}, in one query."""
     result: dict[int, ScoreMap] = {aid: {} for aid in assessment_ids}

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from shelterassess.assessments import queries as assessment_queries
 from shelterassess.auth import permissions as perm
+from shelterassess.comparisons import queries as comparison_queries
 from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.facilities import queries, services
@@ -48,8 +49,14 @@ def detail(facility_id: int):
     visible_or_404(facility, facility is not None and perm.can_view_facility(current_user, facility))
     show_assessments = perm.can_view_all_assessments(current_user) or perm.is_facility_member(current_user, facility.id)
     assessments = assessment_queries.facility_self_assessments(db.session, facility.id) if show_assessments else []
+    comparison_rounds = [
+        r for r in comparison_queries.assessed_rounds(db.session, facility.id)
+        if perm.can_view_comparison(current_user, facility, r,
+                                    comparison_queries.comparison_context(db.session, facility.id, r.id))
+    ]
     return render_template("facilities/detail.html", facility=facility, type_labels=FACILITY_TYPE_LABELS,
-                           show_assessments=show_assessments, assessments=assessments)
+                           show_assessments=show_assessments, assessments=assessments,
+                           comparison_rounds=comparison_rounds)
 
 
 @bp.route("/new", methods=["GET", "POST"])
