@@ -40,6 +40,12 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
+    server.server_close()
+    from shelterassess.extensions import db
+
+    with server_app.app_context():  # close the server's pooled connections before exit
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
