@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 from xml.dom import minidom
 
+from markupsafe import Markup
 from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib import colors
@@ -430,7 +431,7 @@ def _set_title(doc: minidom.Document, svg: minidom.Element, title: str, title_id
     svg.insertBefore(element, svg.firstChild)
 
 
-def to_svg(drawing: Drawing, title: Optional[str] = None, element_id: Optional[str] = None) -> str:
+def to_svg(drawing: Drawing, title: Optional[str] = None, element_id: Optional[str] = None) -> Markup:
     """Render ``drawing`` as an inline-able, scalable, accessible ``<svg>`` string.
 
     No XML declaration or doctype; ``role="img"`` and ``aria-labelledby``
@@ -455,4 +456,4 @@ def to_svg(drawing: Drawing, title: Optional[str] = None, element_id: Optional[s
     svg.setAttribute("role", "img")
     svg.setAttribute("aria-labelledby", f"{prefix}-title")
     svg.setAttribute("class", "chart")
-    return svg.toxml()
+    return Markup(svg.toxml())  # safe to inline: ReportLab escapes every text it draws

@@ -63,6 +63,7 @@ def test_manager_submits_complete_sheet_and_results_show_percentages(client, wor
     page = client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True)
     assert "66.7%" in page and "100.0%" in page and "33.3%" in page
     assert "Red flags" in page and "B1" in page
+    assert '<svg' in page and 'role="img"' in page and "&lt;svg" not in page  # the chart, inlined once
     assert [r.percentage for r in assessment.area_results][0] == 100.0
 
 

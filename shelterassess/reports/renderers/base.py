@@ -13,6 +13,8 @@ request context, under ``flask_babel.force_locale(language)``.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import datetime as dt
 from io import BytesIO
 from typing import Any
@@ -42,8 +44,8 @@ def confidentiality_line() -> str:
     return _("Facility-level information only. Contains no client data.")
 
 
-class BaseReport:
-    """Render ``data`` to PDF bytes with :meth:`render`."""
+class BaseReport(ABC):
+    """Render ``data`` to PDF bytes with :meth:`render`; subclasses give title and story."""
 
     pagesize = A4
     margin = 18 * mm
@@ -55,11 +57,13 @@ class BaseReport:
 
     # -- hooks -------------------------------------------------------------------
 
+    @abstractmethod
     def title(self, data: Any) -> str:
-        raise NotImplementedError
+        """The document title (PDF metadata and first heading)."""
 
+    @abstractmethod
     def story(self, data: Any) -> list[Flowable]:
-        raise NotImplementedError
+        """The flowables of the document."""
 
     def language(self, data: Any) -> str | None:
         return getattr(data, "language", None)
