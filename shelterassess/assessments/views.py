@@ -100,16 +100,9 @@ def reopen(assessment_id: int):
     assessment = _load(assessment_id)
     require(perm.can_reopen_assessment(current_user, assessment))
     form = ReopenForm()
-    if form.validate_on_submit():
-        try:
-            services.reopen(db.session, current_user, assessment, form.reason.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            flash(_("The assessment has been reopened. The facility can edit it again."), "success")
-            return redirect(url_for(".overview", assessment_id=assessment.id))
+    if form.submit_to(lambda: services.reopen(db.session, current_user, assessment, form.reason.data)):
+        flash(_("The assessment has been reopened. The facility can edit it again."), "success")
+        return redirect(url_for(".overview", assessment_id=assessment.id))
     return render_template("assessments/reopen.html", assessment=assessment, form=form)
 
 

@@ -57,16 +57,9 @@ def certify(user_id: int):
     require(perm.can_manage_training(current_user))
     user = get_or_404(User, user_id)
     form = CertifyForm()
-    if form.validate_on_submit():
-        try:
-            services.certify(db.session, current_user, user, form.note.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is now a certified peer assessor.", name=user.display_name), "success")
-            return redirect(url_for(".detail", user_id=user.id))
+    if form.submit_to(lambda: services.certify(db.session, current_user, user, form.note.data)):
+        flash(_("%(name)s is now a certified peer assessor.", name=user.display_name), "success")
+        return redirect(url_for(".detail", user_id=user.id))
     return _detail_page(user, form, RevokeForm(formdata=None))
 
 
@@ -76,16 +69,9 @@ def revoke(user_id: int):
     require(perm.can_manage_training(current_user))
     user = get_or_404(User, user_id)
     form = RevokeForm()
-    if form.validate_on_submit():
-        try:
-            services.revoke(db.session, current_user, user, form.reason.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            flash(_("The certification of %(name)s has been revoked.", name=user.display_name), "success")
-            return redirect(url_for(".detail", user_id=user.id))
+    if form.submit_to(lambda: services.revoke(db.session, current_user, user, form.reason.data)):
+        flash(_("The certification of %(name)s has been revoked.", name=user.display_name), "success")
+        return redirect(url_for(".detail", user_id=user.id))
     return _detail_page(user, CertifyForm(formdata=None), form)
 
 
@@ -114,16 +100,9 @@ def edit_training(training_id: int):
 
 
 def _training_form(form: TrainingForm, training: TrainingSession | None):
-    if form.validate_on_submit():
-        try:
-            saved = services.save_training(db.session, form.to_input(), training)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            flash(_("Training session saved."), "success")
-            return redirect(url_for(".training", training_id=saved.id))
+    if done := form.submit_to(lambda: services.save_training(db.session, form.to_input(), training)):
+        flash(_("Training session saved."), "success")
+        return redirect(url_for(".training", training_id=done.result.id))
     return render_template("assessors/training_form.html", form=form, training=training)
 
 
@@ -157,16 +136,9 @@ def add_participant(training_id: int):
     training = get_or_404(TrainingSession, training_id)
     form = ParticipantForm()
     _participant_choices(form, training)
-    if form.validate_on_submit():
-        try:
-            services.add_participant(db.session, training, get_or_404(User, form.user_id.data))
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            flash(_("Participant added."), "success")
-            return redirect(url_for(".training", training_id=training.id))
+    if form.submit_to(lambda: services.add_participant(db.session, training, get_or_404(User, form.user_id.data))):
+        flash(_("Participant added."), "success")
+        return redirect(url_for(".training", training_id=training.id))
     return _training_page(training, form)
 
 
@@ -222,15 +194,9 @@ def calibrate(slug: str):
         abort(404)
     sheet = queries.sheet_for(case)
     form = calibration_form_class(sheet)()
-    if form.validate_on_submit():
-        try:
-            attempt = services.submit_calibration(db.session, current_user, case, sheet, form.scores(sheet))
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            return redirect(url_for(".attempt", attempt_id=attempt.id))
+    if done := form.submit_to(lambda: services.submit_calibration(db.session, current_user, case, sheet,
+                                                                  form.scores(sheet))):
+        return redirect(url_for(".attempt", attempt_id=done.result.id))
     return render_template("assessors/calibrate.html", case=case, sheet=sheet, form=form)
 
 

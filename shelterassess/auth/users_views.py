@@ -20,7 +20,6 @@ from shelterassess.auth.forms import ROLE_LABELS, CreateUserForm
 from shelterassess.auth.models import User
 from shelterassess.auth.roles import Role
 from shelterassess.db import utcnow
-from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility
 from shelterassess.facilities.queries import list_facilities
@@ -60,19 +59,18 @@ def create():
     form = CreateUserForm()
     form.facility.choices = [("", _("— none —"))] + [
         (str(f.id), f"{f.code} · {f.name}") for f in list_facilities(db.session)]
-    if form.validate_on_submit():
-        facility = db.session.get(Facility, int(form.facility.data)) if form.facility.data else None
-        try:
-            user = services.create_user(db.session, form.email.data, Role(form.role.data),
-                                        form.display_name.data.strip(), facility)
-            token = services.issue_activation_token(db.session, user, _lifetime())
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            return _show_link(user, token, created=True)
+    if done := form.submit_to(lambda: _create_with_link(form)):
+        user, token = done.result
+        return _show_link(user, token, created=True)
     return render_template("users/form.html", form=form)
+
+
+def _create_with_link(form: CreateUserForm) -> tuple[User, str]:
+    """The new account and its activation token, in the one transaction of the request."""
+    facility = db.session.get(Facility, int(form.facility.data)) if form.facility.data else None
+    user = services.create_user(db.session, form.email.data, Role(form.role.data),
+                                form.display_name.data.strip(), facility)
+    return user, services.issue_activation_token(db.session, user, _lifetime())
 
 
 @bp.route("/<int:user_id>/activation-link", methods=["POST"])

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from shelterassess.auth import services
 from shelterassess.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from shelterassess.auth.models import User
-from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db, login_manager
 from shelterassess.i18n import LOCALE_SESSION_KEY, supported_locales
 
@@ -78,16 +77,9 @@ def activate(token: str):
     if len(token) > 100 or services.find_valid_token(db.session, token) is None:
         return render_template("auth/activation_invalid.html"), 404
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.activate(db.session, token, form.password.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            flash(_("Your password is set. You can log in now."), "success")
-            return redirect(url_for("auth.login"))
+    if form.submit_to(lambda: services.activate(db.session, token, form.password.data)):
+        flash(_("Your password is set. You can log in now."), "success")
+        return redirect(url_for("auth.login"))
     return render_template("auth/activate.html", form=form)
 
 
@@ -95,17 +87,11 @@ def activate(token: str):
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(db.session, current_user, form.current_password.data, form.new_password.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # new session token: re-issue this cookie
-            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
-            return redirect(url_for("main.dashboard"))
+    if form.submit_to(lambda: services.change_password(db.session, current_user, form.current_password.data,
+                                                       form.new_password.data)):
+        login_user(current_user._get_current_object())  # new session token: re-issue this cookie
+        flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+        return redirect(url_for("main.dashboard"))
     return render_template("auth/change_password.html", form=form)
 
 

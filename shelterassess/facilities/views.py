@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from shelterassess.assessments import queries as assessment_queries
 from shelterassess.auth import permissions as perm
 from shelterassess.comparisons import queries as comparison_queries
-from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.facilities import queries, services
 from shelterassess.facilities.forms import FACILITY_TYPE_LABELS, FacilityForm
@@ -76,14 +75,7 @@ def edit(facility_id: int):
 
 def _edit_form(form: FacilityForm, facility: Facility | None):
     form.province_id.choices = [("", _("— choose a province —"))] + _provinces()
-    if form.validate_on_submit():
-        try:
-            saved = services.save_facility(db.session, form.to_input(), facility)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            flash(_("Facility %(code)s saved.", code=saved.code), "success")
-            return redirect(url_for(".detail", facility_id=saved.id))
+    if done := form.submit_to(lambda: services.save_facility(db.session, form.to_input(), facility)):
+        flash(_("Facility %(code)s saved.", code=done.result.code), "success")
+        return redirect(url_for(".detail", facility_id=done.result.id))
     return render_template("facilities/form.html", form=form, facility=facility)

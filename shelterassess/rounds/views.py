@@ -38,16 +38,10 @@ def create():
     require(perm.can_manage_rounds(current_user))
     form = RoundForm()
     form.sheet.choices = [(s.id, f"{localized(s, 'title')} · v{s.version}") for s in published_versions(db.session)]
-    if form.validate_on_submit():
-        try:
-            services.create_round(db.session, form.name.data, get_or_404(ScoreSheetVersion, form.sheet.data))
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            flash(_("Round created. Open it when facilities should start their self-assessments."), "success")
-            return redirect(url_for(".index"))
+    if form.submit_to(lambda: services.create_round(db.session, form.name.data,
+                                                    get_or_404(ScoreSheetVersion, form.sheet.data))):
+        flash(_("Round created. Open it when facilities should start their self-assessments."), "success")
+        return redirect(url_for(".index"))
     return render_template("rounds/form.html", form=form)
 
 

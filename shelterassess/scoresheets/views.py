@@ -68,16 +68,9 @@ def edit_indicator(indicator_id: int):
         flash(failure.reasons[0][1], "error")
         return redirect(url_for(".detail", sheet_id=sheet.id, _anchor=f"ind-{indicator.code}"))
     form = IndicatorForm(data=indicator_form_data(indicator))
-    if form.validate_on_submit():
-        try:
-            services.update_indicator(db.session, indicator, form.values())
-        except ValidationFailed as failure:
-            db.session.rollback()
-            form.populate_errors(failure)
-        else:
-            db.session.commit()
-            flash(_("Indicator %(code)s saved.", code=indicator.code), "success")
-            return redirect(url_for(".detail", sheet_id=sheet.id, _anchor=f"ind-{indicator.code}"))
+    if form.submit_to(lambda: services.update_indicator(db.session, indicator, form.values())):
+        flash(_("Indicator %(code)s saved.", code=indicator.code), "success")
+        return redirect(url_for(".detail", sheet_id=sheet.id, _anchor=f"ind-{indicator.code}"))
     return render_template("scoresheets/indicator_form.html", form=form, indicator=indicator, sheet=sheet)
 
 
