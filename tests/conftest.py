@@ -13,7 +13,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
 
 from shelterassess import create_app
 from shelterassess.extensions import db

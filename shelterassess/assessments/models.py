@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
@@ -18,6 +18,9 @@ from shelterassess.db import Base, created_at, intpk, utcnow
 from shelterassess.facilities.models import Facility
 from shelterassess.rounds.models import Round
 from shelterassess.scoresheets.models import Area, Indicator
+
+if TYPE_CHECKING:
+    from shelterassess.peer.models import PeerTeam
 
 
 class AssessmentKind(str, enum.Enum):
@@ -70,7 +73,7 @@ class Assessment(Base):
     round: Mapped[Round] = relationship(lazy="joined")
     facility: Mapped[Facility] = relationship(lazy="joined")
     submitted_by: Mapped[Optional[User]] = relationship(foreign_keys=[submitted_by_id])
-    team: Mapped[Optional["PeerTeam"]] = relationship(lazy="joined")  # noqa: F821 (peer.models)
+    team: Mapped[Optional["PeerTeam"]] = relationship(lazy="joined")
     scores: WriteOnlyMapped["Score"] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     area_results: Mapped[list["AreaResult"]] = relationship(
         cascade="all, delete-orphan", order_by="AreaResult.position"

@@ -144,18 +144,33 @@ def national_assignments(session: Session) -> list[AssignmentRow]:
 
 
 def _rows(session: Session, assignments: list[TeamAssignment]) -> list[AssignmentRow]:
+    """One row per assignment; the related self, peer and agreed assessments in one query."""
+    related = _related_assessments(session, assignments)
     rows = []
     for a in assignments:
-        round_ = a.team.round
-        self_ = queries.find_self_assessment(session, a.facility_id, round_.id)
+        round_id = a.team.round_id
+        self_ = related.get((AssessmentKind.SELF.value, round_id, a.facility_id, None))
         rows.append(AssignmentRow(
-            assignment=a, team=a.team, round=round_, facility=a.facility,
-            peer=find_peer(session, a.team_id, a.facility_id, round_.id),
+            assignment=a, team=a.team, round=a.team.round, facility=a.facility,
+            peer=related.get((AssessmentKind.PEER.value, round_id, a.facility_id, a.team_id)),
             self_submitted=self_ is not None and self_.is_submitted,
-            agreed=find_agreed(session, a.facility_id, round_.id),
+            agreed=related.get((AssessmentKind.AGREED.value, round_id, a.facility_id, None)),
         ))
     rows.sort(key=lambda r: (r.round.name, r.facility.code, r.team.name))
     return rows
+
+
+def _related_assessments(session: Session, assignments: list[TeamAssignment]) -> dict[tuple, Assessment]:
+    """(kind, round id, facility id, team id or None) -> assessment, for these assignments."""
+    if not assignments:
+        return {}
+    found = session.scalars(select(Assessment).where(
+        Assessment.round_id.in_({a.team.round_id for a in assignments}),
+        Assessment.facility_id.in_({a.facility_id for a in assignments}),
+        Assessment.kind.in_([k.value for k in (AssessmentKind.SELF, AssessmentKind.PEER, AssessmentKind.AGREED)]),
+    ))
+    return {(x.kind, x.round_id, x.facility_id, x.team_id if x.kind == AssessmentKind.PEER.value else None): x
+            for x in found}
 
 
 def released_rounds(session: Session) -> list[Round]:

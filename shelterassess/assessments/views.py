@@ -11,10 +11,10 @@ from shelterassess.assessments.models import Assessment, AssessmentStatus
 from shelterassess.assessments.results import area_chart_svg, build_results
 from shelterassess.auth import permissions as perm
 from shelterassess.comparisons import queries as comparison_queries
-from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.rounds import queries as round_queries
 from shelterassess.rounds.models import Round
+from shelterassess.web.forms import commit_or_flash
 from shelterassess.web.access import get_or_404, require, visible_or_404
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -82,14 +82,8 @@ def submit(assessment_id: int):
     require(perm.can_submit_assessment(current_user, assessment))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.submit(db.session, current_user, assessment)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        for _field, message in failure.reasons:
-            flash(message, "error")
+    if not commit_or_flash(lambda: services.submit(db.session, current_user, assessment)):
         return redirect(url_for(".overview", assessment_id=assessment.id))
-    db.session.commit()
     flash(_("The self-assessment has been submitted. It is now read-only."), "success")
     return redirect(url_for(".results", assessment_id=assessment.id))
 

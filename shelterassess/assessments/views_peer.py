@@ -22,7 +22,7 @@ from shelterassess.facilities.models import Facility
 from shelterassess.peer.models import TeamAssignment
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
-from shelterassess.web.forms import BaseForm
+from shelterassess.web.forms import BaseForm, commit_or_flash
 
 bp = Blueprint("peer", __name__, url_prefix="/peer")
 
@@ -122,15 +122,10 @@ def start(assignment_id: int):
     require(perm.can_start_peer_assessment(current_user, assignment))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        peer = peer_services.start_peer_assessment(db.session, current_user, assignment)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        for _field, message in failure.reasons:
-            flash(message, "error")
+    started = commit_or_flash(lambda: peer_services.start_peer_assessment(db.session, current_user, assignment))
+    if not started:
         return redirect(url_for(".index"))
-    db.session.commit()
-    return redirect(url_for(".overview", assessment_id=peer.id))
+    return redirect(url_for(".overview", assessment_id=started.result.id))
 
 
 @bp.route("/assessments/<int:assessment_id>")
@@ -171,14 +166,8 @@ def submit(assessment_id: int):
     require(perm.can_submit_peer_assessment(current_user, peer))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        peer_services.submit_peer_assessment(db.session, current_user, peer)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        for _field, message in failure.reasons:
-            flash(message, "error")
+    if not commit_or_flash(lambda: peer_services.submit_peer_assessment(db.session, current_user, peer)):
         return redirect(url_for(".overview", assessment_id=peer.id))
-    db.session.commit()
     flash(_("The peer assessment has been submitted. It is now read-only, and your team can see the "
             "facility's self-assessment."), "success")
     return redirect(url_for(".overview", assessment_id=peer.id))
@@ -242,14 +231,8 @@ def finalise(facility_id: int, round_id: int):
     require(perm.can_edit_reconciliation(current_user, lead_peer, agreed))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        peer_services.finalise_agreed(db.session, current_user, facility, round_)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        for _field, message in failure.reasons:
-            flash(message, "error")
+    if not commit_or_flash(lambda: peer_services.finalise_agreed(db.session, current_user, facility, round_)):
         return redirect(url_for(".reconcile", facility_id=facility.id, round_id=round_.id))
-    db.session.commit()
     flash(_("The agreed assessment has been finalised. It is the facility's official result for this round."),
           "success")
     return redirect(url_for(".results", facility_id=facility.id, round_id=round_.id))
@@ -275,14 +258,7 @@ def release(round_id: int):
     round_ = get_or_404(Round, round_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        peer_services.release_results(db.session, current_user, round_)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        for _field, message in failure.reasons:
-            flash(message, "error")
-    else:
-        db.session.commit()
+    if commit_or_flash(lambda: peer_services.release_results(db.session, current_user, round_)):
         flash(_("The results of %(round)s are released: facilities now see their peer and agreed scores.",
                 round=round_.name), "success")
     return redirect(url_for(".index"))
@@ -297,14 +273,7 @@ def withdraw_release(round_id: int):
     if not form.validate_on_submit():
         flash(_("Say why the release is withdrawn (at least 5 characters)."), "error")
         return redirect(url_for(".index"))
-    try:
-        peer_services.withdraw_release(db.session, current_user, round_, form.reason.data)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        for _field, message in failure.reasons:
-            flash(message, "error")
-    else:
-        db.session.commit()
+    if commit_or_flash(lambda: peer_services.withdraw_release(db.session, current_user, round_, form.reason.data)):
         flash(_("The release of %(round)s was withdrawn: facilities no longer see peer and agreed scores.",
                 round=round_.name), "success")
     return redirect(url_for(".index"))

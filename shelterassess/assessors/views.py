@@ -17,9 +17,9 @@ from shelterassess.assessors.forms import (
 )
 from shelterassess.auth import permissions as perm
 from shelterassess.auth.models import User
-from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.peer.models import CalibrationAttempt, TrainingSession
+from shelterassess.web.forms import commit_or_flash
 from shelterassess.web.access import get_or_404, require, visible_or_404
 
 bp = Blueprint("assessors", __name__, url_prefix="/assessors")
@@ -149,13 +149,7 @@ def remove_participant(training_id: int, participant_id: int):
     training = get_or_404(TrainingSession, training_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.remove_participant(db.session, training, participant_id)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        flash(failure.reasons[0][1], "error")
-    else:
-        db.session.commit()
+    if commit_or_flash(lambda: services.remove_participant(db.session, training, participant_id)):
         flash(_("Participant removed."), "success")
     return redirect(url_for(".training", training_id=training.id))
 

@@ -18,6 +18,7 @@ from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.facilities.queries import FacilityFilter, list_facilities
 from shelterassess.i18n import current_language, localized, pick, supported_locales
+from shelterassess.web.forms import commit_or_flash
 from shelterassess.web.access import get_or_404, require, visible_or_404
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -217,14 +218,7 @@ def publish_practice(practice_id: int):
     practice = get_or_404(LocalPractice, practice_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.publish_practice(db.session, practice)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        for _field, message in failure.reasons:
-            flash(message, "error")
-    else:
-        db.session.commit()
+    if commit_or_flash(lambda: services.publish_practice(db.session, practice)):
         flash(_("The practice is published. Every user can now read it in the case library."), "success")
     return redirect(url_for(".practice", practice_id=practice.id))
 

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from shelterassess.assessments import queries as assessment_queries
 from shelterassess.assessments.forms import EmptyForm, StartForm
 from shelterassess.auth import permissions as perm
-from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.i18n import localized
 from shelterassess.rounds import queries, services
@@ -16,6 +15,7 @@ from shelterassess.rounds.forms import RoundForm
 from shelterassess.rounds.models import Round
 from shelterassess.scoresheets.models import ScoreSheetVersion
 from shelterassess.scoresheets.queries import published_versions
+from shelterassess.web.forms import commit_or_flash
 from shelterassess.web.access import get_or_404, require
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
@@ -62,12 +62,6 @@ def _change(round_id: int, action, message: str):
     round_ = get_or_404(Round, round_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for(".index"))
-    try:
-        action(db.session, round_)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        flash(failure.reasons[0][1], "error")
-    else:
-        db.session.commit()
+    if commit_or_flash(lambda: action(db.session, round_)):
         flash(message, "success")
     return redirect(url_for(".index"))

@@ -12,6 +12,7 @@ from shelterassess.extensions import db
 from shelterassess.scoresheets import queries, services
 from shelterassess.scoresheets.forms import IndicatorForm, indicator_form_data
 from shelterassess.scoresheets.models import Indicator, ScoreSheetVersion
+from shelterassess.web.forms import commit_or_flash
 from shelterassess.web.access import get_or_404, require
 
 bp = Blueprint("scoresheets", __name__, url_prefix="/scoresheets")
@@ -91,12 +92,7 @@ def _change(sheet_id: int, action, message: str, back_to_index: bool = False):
     sheet = _load(sheet_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for(".detail", sheet_id=sheet_id))
-    try:
-        action(db.session, sheet)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        flash(failure.reasons[0][1], "error")
+    if not commit_or_flash(lambda: action(db.session, sheet)):
         return redirect(url_for(".detail", sheet_id=sheet_id))
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".index") if back_to_index else url_for(".detail", sheet_id=sheet_id))

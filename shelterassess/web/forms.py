@@ -20,6 +20,23 @@ class Committed(Generic[T]):
     result: T
 
 
+def commit_or_flash(action: Callable[[], T]) -> Committed[T] | None:
+    """Run ``action`` (one service call behind a button, with no fields to show errors on)
+    and commit once. On :class:`ValidationFailed` roll back, flash each message as an
+    error and return ``None``; otherwise return ``Committed(result)``."""
+    from flask import flash
+
+    try:
+        result = action()
+    except ValidationFailed as failure:
+        db.session.rollback()
+        for _field, message in failure.reasons:
+            flash(message, "error")
+        return None
+    db.session.commit()
+    return Committed(result)
+
+
 class BaseForm(FlaskForm):
     def submit_to(self, action: Callable[[], T]) -> Committed[T] | None:
         """Validate a submission, run ``action`` (one service call, usually a lambda over

@@ -74,7 +74,6 @@ def test_upgrading_keeps_existing_rows(migration_app):
     """Every later migration keeps the data of a database created at the first one
     (SQLite batch mode rebuilds tables: child rows must survive)."""
     from alembic.script import ScriptDirectory
-    from flask_migrate import Config as _  # noqa: F401  (Flask-Migrate is configured)
 
     scripts = ScriptDirectory.from_config(migration_app.extensions["migrate"].migrate.get_config())
     first = scripts.get_base()

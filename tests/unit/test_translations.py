@@ -18,7 +18,6 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]")
 def source_messages() -> set[str]:
     found = set()
     for directory, method in (("shelterassess", "python"), ("templates", "jinja2")):
-        options = {"templates/**.html": {"extensions": "jinja2.ext.do", "trimmed": "true"}} if method == "jinja2" else {}
         mapping = [(f"**.{'py' if method == 'python' else 'html'}", method)]
         for _file, _line, message, _comments, _ctx in extract_from_dir(
             ROOT / directory, method_map=mapping, options_map={"**.html": {"trimmed": "true"}}, keywords=KEYWORDS

@@ -111,3 +111,24 @@ def test_other_errors_are_not_caught(post):
 
     with post({"code": "VN"}), pytest.raises(RuntimeError):
         CountryForm().submit_to(boom)
+
+
+def test_commit_or_flash_commits_and_returns_the_result(post):
+    from shelterassess.web.forms import commit_or_flash
+
+    with post({}):
+        done = commit_or_flash(lambda: _add_country("VN"))
+    assert done and done.result.code == "VN"
+    assert _stored_codes() == ["VN"]
+
+
+def test_commit_or_flash_rolls_back_and_flashes_every_message(post):
+    from flask import get_flashed_messages
+
+    from shelterassess.web.forms import commit_or_flash
+
+    with post({}):
+        done = commit_or_flash(_refuse_after_writing([(None, "First problem."), ("code", "Second problem.")]))
+        assert done is None
+        assert get_flashed_messages(with_categories=True) == [("error", "First problem."), ("error", "Second problem.")]
+    assert _stored_codes() == []

@@ -1,7 +1,6 @@
 """Role × route: every route of the app, requested as every role, gives the expected status."""
 import pytest
 
-from shelterassess import create_app
 from shelterassess.extensions import db
 from tests.conftest import login
 from tests.web.route_matrix import CASES, ROLES

@@ -43,7 +43,10 @@ def test_staff_fills_saves_and_finds_answers_after_reload(client, world):
 
 def test_starting_twice_returns_the_same_assessment(client, world):
     login(client, world.staff_a)
+    assert "Start the self-assessment for 2027 national round" in client.get("/").get_data(as_text=True)
     first = _start(client, world)
+    home = client.get("/").get_data(as_text=True)
+    assert "Open 2027 national round" in home and "Start the self-assessment" not in home
     second = _start(client, world)
     assert first.id == second.id
     assert db.session.scalar(select(db.func.count(Assessment.id))) == 1
