@@ -43,3 +43,11 @@ class DefaultConfig:
     #: defaults (t=3, m=64 MiB, p=4). Only tests lower them.
     PASSWORD_HASH_PARAMS = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: A calibration attempt passes only when both are reached against the reference scores:
+    #: agreement within one point (percent of the indicators both scored) and
+    #: quadratic-weighted kappa (an undefined kappa fails). See docs/decisions.md.
+    CALIBRATION_MIN_WITHIN_ONE = 85
+    CALIBRATION_MIN_KAPPA = 0.60
+    #: Per-indicator weighted kappa across facilities (national view) is shown only from this
+    #: many self/peer pairs scored by both; below it the page and PDF show "–" with a footnote.
+    KAPPA_MIN_PAIRS = 5

@@ -1,14 +1,18 @@
-"""Calibration practice cases and their comparison with a trainee's scores.
+"""Calibration practice cases, their comparison with a trainee's scores, whether an
+attempt passes and whether the calibration rule for certification is met.
 
 Pure Python: no Flask, no database. The score sheet and the practice cases come
 from the shipped YAML files (parsed here from plain dicts); agreement figures come
-from :func:`shelterassess.comparisons.domain.calibration_result`.
+from :func:`shelterassess.comparisons.domain.calibration_result`. The pass thresholds
+are parameters (the app reads them from its configuration).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Optional
 
 from shelterassess.comparisons.domain import CalibrationResult, calibration_result
@@ -177,10 +181,78 @@ class ComparedIndicator:
         return None if self.reference is None else self.indicator.levels.get(self.reference)
 
 
+# -- does an attempt pass? ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What an attempt needs: within-one agreement (percent) and quadratic-weighted kappa
+    against the reference, both at or above their minimum."""
+
+    min_within_one: float
+    min_kappa: float
+
+
+#: Why an attempt did not pass (see :attr:`Verdict.failures`).
+NO_PAIRS = "no-pairs"                # no indicator scored by both sides
+WITHIN_ONE_LOW = "within-one-low"    # within-one agreement below its minimum
+KAPPA_UNDEFINED = "kappa-undefined"  # kappa cannot be computed (e.g. one single level used)
+KAPPA_LOW = "kappa-low"              # kappa below its minimum
+#: Kappa is a float ratio: 0.6 may come out as 0.5999999999999999.
+KAPPA_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """An attempt passes only when both figures reach their minimum; an undefined kappa
+    (``None``) fails, so answering one level everywhere never passes."""
+
+    n: int
+    within_one_pct: Optional[float]
+    kappa: Optional[float]
+    thresholds: Thresholds
+
+    @property
+    def within_one_ok(self) -> bool:
+        if self.within_one_pct is None or self.n == 0:
+            return False
+        within = round(self.within_one_pct * self.n / 100)  # the count, exactly
+        return Fraction(within * 100, self.n) >= Fraction(str(self.thresholds.min_within_one))
+
+    @property
+    def kappa_ok(self) -> bool:
+        return self.kappa is not None and self.kappa >= self.thresholds.min_kappa - KAPPA_TOLERANCE
+
+    @property
+    def passed(self) -> bool:
+        return self.within_one_ok and self.kappa_ok
+
+    @property
+    def failures(self) -> tuple[str, ...]:
+        """Why the attempt failed, in the order to explain it; empty when it passed."""
+        if self.n == 0:
+            return (NO_PAIRS,)
+        reasons = [] if self.within_one_ok else [WITHIN_ONE_LOW]
+        if self.kappa is None:
+            reasons.append(KAPPA_UNDEFINED)
+        elif not self.kappa_ok:
+            reasons.append(KAPPA_LOW)
+        return tuple(reasons)
+
+
+def judge(result: CalibrationResult, thresholds: Thresholds) -> Verdict:
+    a = result.agreement
+    return Verdict(a.n, a.within_one_pct, a.kappa, thresholds)
+
+
 @dataclass(frozen=True)
 class CalibrationOutcome:
     result: CalibrationResult
     rows: tuple[ComparedIndicator, ...]
+    verdict: Verdict
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict.passed
 
     @property
     def large_differences(self) -> list[ComparedIndicator]:
@@ -189,7 +261,7 @@ class CalibrationOutcome:
         return [by_key[key] for key in self.result.large_differences if key in by_key]
 
 
-def compare(sheet: PracticeSheet, case: PracticeCase, trainee: ScoreMap) -> CalibrationOutcome:
+def compare(sheet: PracticeSheet, case: PracticeCase, trainee: ScoreMap, thresholds: Thresholds) -> CalibrationOutcome:
     """Trainee vs reference on the case's sheet; keys the sheet does not have are ignored."""
     keys = sheet.keys
     mine = {k: trainee.get(k) for k in keys}
@@ -198,12 +270,60 @@ def compare(sheet: PracticeSheet, case: PracticeCase, trainee: ScoreMap) -> Cali
         ComparedIndicator(area.code, ind, mine[ind.key], reference[ind.key])
         for area in sheet.areas for ind in area.indicators
     )
-    return CalibrationOutcome(calibration_result(mine, reference), rows)
+    result = calibration_result(mine, reference)
+    return CalibrationOutcome(result, rows, judge(result, thresholds))
 
 
-def best_result(results: Iterable[CalibrationResult]) -> Optional[CalibrationResult]:
-    """The result with the highest within-one agreement (passed ones first); None when there is none."""
-    scored = [r for r in results if r.agreement.within_one_pct is not None]
-    if not scored:
-        return None
-    return max(scored, key=lambda r: (r.passed, r.agreement.within_one_pct, r.agreement.kappa or -1.0))
+# -- may the person be certified? ------------------------------------------------------
+
+@dataclass(frozen=True)
+class AttemptFact:
+    """A calibration attempt as the certification rule sees it: its id, the local day it
+    was submitted and whether it passed."""
+
+    attempt_id: int
+    submitted_on: dt.date
+    passed: bool
+
+
+#: What is missing for certification (see :attr:`CalibrationRule.missing`).
+MISSING_TRAINING = "training"  # no training attended at all
+MISSING_ATTEMPT = "attempt"    # no calibration attempt since the last attended training
+MISSING_PASS = "pass"          # attempts since then, none passed
+
+
+@dataclass(frozen=True)
+class CalibrationRule:
+    """Certification needs a passed calibration attempt (on any practice case) submitted on
+    or after the day of the person's last attended training."""
+
+    last_training_on: Optional[dt.date]
+    attempts_since: int
+    #: the latest passed attempt since the last training, None when there is none
+    passed_attempt_id: Optional[int]
+
+    @property
+    def met(self) -> bool:
+        return self.passed_attempt_id is not None
+
+    @property
+    def missing(self) -> Optional[str]:
+        if self.last_training_on is None:
+            return MISSING_TRAINING
+        if self.met:
+            return None
+        return MISSING_ATTEMPT if self.attempts_since == 0 else MISSING_PASS
+
+
+def calibration_rule(training_days: Iterable[dt.date], attempts: Iterable[AttemptFact]) -> CalibrationRule:
+    """The rule for someone who attended trainings on ``training_days`` and made ``attempts``.
+
+    An attempt on the day of the training counts (calibration is often its last session).
+    """
+    days = list(training_days)
+    if not days:
+        return CalibrationRule(None, 0, None)
+    last = max(days)
+    since = sorted((a for a in attempts if a.submitted_on >= last), key=lambda a: (a.submitted_on, a.attempt_id))
+    passed = [a for a in since if a.passed]
+    return CalibrationRule(last, len(since), passed[-1].attempt_id if passed else None)

@@ -8,7 +8,7 @@ from wtforms import DateField, RadioField, SelectField, SelectMultipleField, Str
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from shelterassess.assessors.domain import PracticeSheet
-from shelterassess.assessors.services import NOTE_MAX_LENGTH, TrainingInput
+from shelterassess.assessors.services import NOTE_MAX_LENGTH, OVERRIDE_MIN_LENGTH, TrainingInput
 from shelterassess.web.forms import BaseForm
 
 NA = "na"
@@ -38,6 +38,15 @@ class AttendanceForm(BaseForm):
 class CertifyForm(BaseForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=NOTE_MAX_LENGTH)],
                          description=_l("For example what the certification is based on."))
+    override_reason = TextAreaField(
+        _l("Reason to certify without a passed calibration"),
+        validators=[Optional(), Length(max=NOTE_MAX_LENGTH)],
+        description=_l("Only the national team can make this exception, and the reason is kept on the certification. "
+                       "At least %(n)d characters, for example how the person was calibrated instead.",
+                       n=OVERRIDE_MIN_LENGTH))
+
+    def to_args(self) -> tuple[str, str]:
+        return self.note.data or "", self.override_reason.data or ""
 
 
 class RevokeForm(BaseForm):

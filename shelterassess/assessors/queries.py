@@ -1,27 +1,32 @@
 """Read queries for assessors: trainings, certifications, calibration attempts, practice cases."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
+from zoneinfo import ZoneInfo
 
 import yaml
+from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from shelterassess.assessors.domain import (
+    AttemptFact,
     CalibrationOutcome,
+    CalibrationRule,
     PracticeCase,
     PracticeSheet,
-    best_result,
+    Thresholds,
+    calibration_rule,
     compare,
     parse_practice_cases,
     parse_sheet,
 )
 from shelterassess.auth.models import User
 from shelterassess.auth.roles import Role
-from shelterassess.comparisons.domain import CalibrationResult
 from shelterassess.facilities.models import Facility
 from shelterassess.peer.models import CalibrationAttempt, Certification, TrainingParticipant, TrainingSession
 
@@ -57,10 +62,22 @@ def sheet_for(case: PracticeCase) -> PracticeSheet:
     return practice_sheet(case.sheet_key, case.sheet_version)
 
 
+def calibration_thresholds() -> Thresholds:
+    """The pass thresholds of the app's configuration."""
+    config = current_app.config
+    return Thresholds(float(config["CALIBRATION_MIN_WITHIN_ONE"]), float(config["CALIBRATION_MIN_KAPPA"]))
+
+
 def outcome(attempt: CalibrationAttempt) -> CalibrationOutcome | None:
     """The attempt compared with its case's reference; None if the case is no longer shipped."""
     case = practice_case(attempt.practice_case)
-    return None if case is None else compare(sheet_for(case), case, attempt.scores)
+    return None if case is None else compare(sheet_for(case), case, attempt.scores, calibration_thresholds())
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The day ``moment`` (UTC; naive as SQLite returns it) falls on in the app's time zone."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return aware.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 # -- trainings ----------------------------------------------------------------------------
@@ -184,18 +201,31 @@ def attempts_of(session: Session, user_id: int) -> list[CalibrationAttempt]:
 
 # -- assessor records -----------------------------------------------------------------------
 
+def calibration_rule_for(trainings: list[TrainingSession],
+                         attempts: Iterable[tuple[CalibrationAttempt, CalibrationOutcome | None]]) -> CalibrationRule:
+    """The certification rule for someone who attended ``trainings`` and made ``attempts``
+    (with their outcomes; an attempt on a case no longer shipped does not pass)."""
+    facts = [AttemptFact(a.id, local_date(a.submitted_at), o is not None and o.passed) for a, o in attempts]
+    return calibration_rule((t.held_on for t in trainings), facts)
+
+
 @dataclass
 class AssessorRecord:
-    """One person's record: trainings attended, calibration, certification."""
+    """One person's record: trainings attended, every calibration attempt, certification."""
 
     user: User
     trainings: list[TrainingSession] = field(default_factory=list)
-    attempts: list[CalibrationAttempt] = field(default_factory=list)
+    #: every attempt, newest first, with its outcome (None when the case is no longer shipped)
+    attempts: list[tuple[CalibrationAttempt, Optional[CalibrationOutcome]]] = field(default_factory=list)
     certification: Optional[Certification] = None  # the latest one, valid or revoked
 
     @property
-    def best_calibration(self) -> CalibrationResult | None:
-        return best_result(o.result for o in (outcome(a) for a in self.attempts) if o is not None)
+    def last_training(self) -> Optional[TrainingSession]:
+        return max(self.trainings, key=lambda t: (t.held_on, t.id), default=None)
+
+    @cached_property
+    def calibration_rule(self) -> CalibrationRule:
+        return calibration_rule_for(self.trainings, self.attempts)
 
     @property
     def is_certified(self) -> bool:
@@ -223,5 +253,5 @@ def assessor_record(session: Session, user: User) -> AssessorRecord:
 
 def _record(session: Session, user: User) -> AssessorRecord:
     latest = certifications(session, user.id)
-    return AssessorRecord(user, attended_trainings(session, user.id), attempts_of(session, user.id),
-                          latest[0] if latest else None)
+    attempts = [(a, outcome(a)) for a in attempts_of(session, user.id)]
+    return AssessorRecord(user, attended_trainings(session, user.id), attempts, latest[0] if latest else None)

@@ -10,11 +10,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from shelterassess.assessors import queries
-from shelterassess.assessors.domain import PracticeCase, PracticeSheet, answer_problems
+from shelterassess.assessors.domain import (
+    MISSING_ATTEMPT,
+    MISSING_PASS,
+    MISSING_TRAINING,
+    PracticeCase,
+    PracticeSheet,
+    answer_problems,
+)
 from shelterassess.auth.models import User
 from shelterassess.auth.roles import Role
 from shelterassess.db import utcnow
@@ -22,6 +31,8 @@ from shelterassess.errors import ValidationFailed
 from shelterassess.peer.models import CalibrationAttempt, Certification, TrainingParticipant, TrainingSession
 
 NOTE_MAX_LENGTH = 1000
+#: Shortest reason the national team must give to certify without a passed calibration.
+OVERRIDE_MIN_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -84,22 +95,73 @@ def record_attendance(session: Session, training: TrainingSession, attended_ids:
 
 # -- certification ---------------------------------------------------------------------------
 
-def certify(session: Session, actor: User, user: User, note: str = "") -> Certification:
-    """Certify ``user`` as a peer assessor; they must have attended at least one training."""
-    note = (note or "").strip()
+def certify(session: Session, actor: User, user: User, note: str = "", override_reason: str = "") -> Certification:
+    """Certify ``user`` as a peer assessor.
+
+    They must have attended a training and passed a calibration attempt since their last
+    attended training. Without that pass the national team may certify all the same by
+    giving ``override_reason`` (recorded on the certification); it is ignored when the
+    rule is met. Attending a training cannot be overridden.
+    """
+    note, override_reason = (note or "").strip(), (override_reason or "").strip()
     if not Role(user.role).belongs_to_facility:
         raise ValidationFailed([(None, _("Only facility staff and managers can be certified as peer assessors."))])
     if queries.valid_certification(session, user.id) is not None:
         raise ValidationFailed([(None, _("%(name)s is already certified.", name=user.display_name))])
-    if not queries.attended_trainings(session, user.id):
+    record = queries.assessor_record(session, user)
+    rule = record.calibration_rule
+    if rule.missing == MISSING_TRAINING:
         raise ValidationFailed([(None, _("%(name)s has not attended any training yet. Record their attendance at a "
                                          "training session before certifying them.", name=user.display_name))])
+    errors: list[tuple[str | None, str]] = []
     if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationFailed([("note", _("Keep the note under %(n)d characters.", n=NOTE_MAX_LENGTH))])
-    certification = Certification(user=user, certified_by=actor, certified_at=utcnow(), note=note)
+        errors.append(("note", _("Keep the note under %(n)d characters.", n=NOTE_MAX_LENGTH)))
+    if rule.met:
+        override_reason = ""
+    elif not override_reason:
+        errors.append((None, calibration_missing_message(record)))
+    elif len(override_reason) < OVERRIDE_MIN_LENGTH:
+        errors.append(("override_reason", _("Write at least %(n)d characters: why is %(name)s certified without a "
+                                            "passed calibration?", n=OVERRIDE_MIN_LENGTH, name=user.display_name)))
+    elif len(override_reason) > NOTE_MAX_LENGTH:
+        errors.append(("override_reason", _("Keep the reason under %(n)d characters.", n=NOTE_MAX_LENGTH)))
+    if errors:
+        raise ValidationFailed(errors)
+    certification = Certification(user=user, certified_by=actor, certified_at=utcnow(), note=note,
+                                  override_reason=override_reason)
     session.add(certification)
     session.flush()
     return certification
+
+
+def calibration_missing_message(record: queries.AssessorRecord) -> str:
+    """What the person lacks for certification, in words ("" when the rule is met)."""
+    rule, name = record.calibration_rule, record.user.display_name
+    training = record.last_training
+    if rule.missing == MISSING_TRAINING or training is None:
+        return _("%(name)s has not attended any training yet.", name=name)
+    since = {"name": name, "title": training.title, "date": format_date(training.held_on, "medium")}
+    if rule.missing == MISSING_ATTEMPT:
+        return _("%(name)s has no calibration attempt since their last training (%(title)s, %(date)s). They need to "
+                 "pass a practice case first, or the national team gives a reason to certify them without it.", **since)
+    if rule.missing == MISSING_PASS:
+        return ngettext("The calibration attempt of %(name)s since their last training (%(title)s, %(date)s) did "
+                        "not pass: it needs at least %(within)s agreement within one point and a weighted kappa of at "
+                        "least %(kappa)s. They need to pass a practice case first, or the national team gives a reason "
+                        "to certify them without it.",
+                        "None of the %(num)d calibration attempts of %(name)s since their last training (%(title)s, "
+                        "%(date)s) passed: each needs at least %(within)s agreement within one point and a weighted "
+                        "kappa of at least %(kappa)s. They need to pass a practice case first, or the national team "
+                        "gives a reason to certify them without it.",
+                        rule.attempts_since, **threshold_labels(), **since)
+    return ""
+
+
+def threshold_labels() -> dict[str, str]:
+    """The configured pass thresholds for display: ``within`` ("85%") and ``kappa`` ("0.60")."""
+    thresholds = queries.calibration_thresholds()
+    return {"within": format_percent(thresholds.min_within_one / 100, "#,##0.#%"),
+            "kappa": format_decimal(thresholds.min_kappa, "0.00")}
 
 
 def revoke(session: Session, actor: User, user: User, reason: str) -> Certification:

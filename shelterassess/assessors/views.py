@@ -31,7 +31,8 @@ bp = Blueprint("assessors", __name__, url_prefix="/assessors")
 @login_required
 def index():
     require(perm.can_manage_training(current_user))
-    return render_template("assessors/index.html", records=queries.assessor_records(db.session))
+    return render_template("assessors/index.html", records=queries.assessor_records(db.session),
+                           labels=services.threshold_labels(), practice_case=queries.practice_case)
 
 
 @bp.route("/<int:user_id>")
@@ -45,10 +46,10 @@ def detail(user_id: int):
 def _detail_page(user: User, certify_form: CertifyForm, revoke_form: RevokeForm):
     history = queries.certifications(db.session, user.id)
     revokers = {c.id: queries.revoked_by(db.session, c) for c in history}
-    return render_template("assessors/detail.html", record=queries.assessor_record(db.session, user),
-                           history=history, revokers=revokers,
-                           outcome=queries.outcome, practice_case=queries.practice_case,
-                           certify_form=certify_form, revoke_form=revoke_form)
+    record = queries.assessor_record(db.session, user)
+    return render_template("assessors/detail.html", record=record, history=history, revokers=revokers,
+                           missing=services.calibration_missing_message(record), labels=services.threshold_labels(),
+                           practice_case=queries.practice_case, certify_form=certify_form, revoke_form=revoke_form)
 
 
 @bp.route("/<int:user_id>/certify", methods=["POST"])
@@ -57,7 +58,7 @@ def certify(user_id: int):
     require(perm.can_manage_training(current_user))
     user = get_or_404(User, user_id)
     form = CertifyForm()
-    if form.submit_to(lambda: services.certify(db.session, current_user, user, form.note.data)):
+    if form.submit_to(lambda: services.certify(db.session, current_user, user, *form.to_args())):
         flash(_("%(name)s is now a certified peer assessor.", name=user.display_name), "success")
         return redirect(url_for(".detail", user_id=user.id))
     return _detail_page(user, form, RevokeForm(formdata=None))
@@ -174,9 +175,9 @@ def attendance(training_id: int):
 @login_required
 def calibration():
     require(perm.can_calibrate(current_user))
-    attempts = queries.attempts_of(db.session, current_user.id)
+    attempts = [(a, queries.outcome(a)) for a in queries.attempts_of(db.session, current_user.id)]
     return render_template("assessors/calibration.html", cases=queries.practice_cases(), attempts=attempts,
-                           outcome=queries.outcome, practice_case=queries.practice_case)
+                           labels=services.threshold_labels(), practice_case=queries.practice_case)
 
 
 @bp.route("/calibration/<slug>", methods=["GET", "POST"])
@@ -203,4 +204,4 @@ def attempt(attempt_id: int):
     if outcome is None:
         abort(404)
     return render_template("assessors/result.html", attempt=found, case=queries.practice_case(found.practice_case),
-                           outcome=outcome)
+                           outcome=outcome, labels=services.threshold_labels())

@@ -59,6 +59,9 @@ class Certification(Base):
     revoked_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     #: Why the certification was revoked ("" while it is valid).
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    #: Why the national team certified without a passed calibration attempt since the
+    #: last attended training ("" when the calibration rule was met).
+    override_reason: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     certified_by: Mapped[User] = relationship(foreign_keys=[certified_by_id], lazy="joined")

@@ -7,8 +7,12 @@ import pytest
 import yaml
 
 from shelterassess.assessors.domain import (
+    KAPPA_LOW,
+    KAPPA_UNDEFINED,
+    LEVELS,
+    WITHIN_ONE_LOW,
+    Thresholds,
     answer_problems,
-    best_result,
     compare,
     parse_practice_cases,
     parse_sheet,
@@ -31,6 +35,8 @@ SHEET_DATA = _load(STANDARD_V1)
 SHEET = parse_sheet(SHEET_DATA)
 CASES = parse_practice_cases(RAW_CASES)
 INDICATORS = {ind["key"]: ind for area in SHEET_DATA["areas"] for ind in area["indicators"]}
+#: The shipped defaults (CALIBRATION_MIN_WITHIN_ONE, CALIBRATION_MIN_KAPPA).
+THRESHOLDS = Thresholds(min_within_one=85, min_kappa=0.60)
 
 
 def test_two_cases_with_unique_slugs_on_standard_v1():
@@ -106,34 +112,71 @@ def test_answer_problems_lists_unanswered_and_disallowed_na():
 
 def test_reference_against_itself_is_perfect():
     case = CASES[0]
-    outcome = compare(SHEET, case, case.reference)
+    outcome = compare(SHEET, case, case.reference, THRESHOLDS)
     a = outcome.result.agreement
     assert (a.n, a.na_excluded, a.exact_pct, a.within_one_pct, a.kappa) == (56, 2, 100.0, 100.0, 1.0)
-    assert outcome.result.passed and outcome.large_differences == []
+    assert outcome.passed and outcome.large_differences == []
 
 
 def test_shifted_by_one_is_within_one_everywhere_but_never_exact():
     case = CASES[1]
     shifted = {k: None if v is None else (v + 1 if v < 3 else v - 1) for k, v in case.reference.items()}
-    a = compare(SHEET, case, shifted).result.agreement
+    outcome = compare(SHEET, case, shifted, THRESHOLDS)
+    a = outcome.result.agreement
     assert (a.n, a.na_excluded, a.exact_pct, a.within_one_pct) == (57, 1, 0.0, 100.0)
+    # within one everywhere, but shifted scores hardly rise and fall with the reference
+    assert a.kappa == pytest.approx(0.438, abs=0.001)
+    assert not outcome.passed and outcome.verdict.failures == (KAPPA_LOW,)
 
 
 def test_two_large_differences_hand_computed():
     """Kite House: 56 scored pairs; A4 and G3 (reference 1) answered 3: 54 / 56 exact and within one."""
     case = CASES[0]
     answers = {**case.reference, "facilities.lighting": 3, "staffing.supervision": 3}
-    outcome = compare(SHEET, case, answers)
+    outcome = compare(SHEET, case, answers, THRESHOLDS)
     a = outcome.result.agreement
     assert a.exact_pct == pytest.approx(54 / 56 * 100) and a.within_one_pct == pytest.approx(54 / 56 * 100)
     assert [r.indicator.code for r in outcome.large_differences] == ["A4", "G3"]
     assert outcome.large_differences[0].reference_descriptor["en"].startswith("Some areas are lit")
-    assert outcome.result.passed
+    assert outcome.passed and outcome.verdict.kappa_ok
 
 
-def test_best_result_prefers_passed_then_higher_within_one():
+# -- calibration discriminates: the same level everywhere never passes ------------------
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.slug)
+def test_the_reference_answers_pass(case):
+    outcome = compare(SHEET, case, case.reference, THRESHOLDS)
+    assert outcome.passed and outcome.verdict.failures == ()
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.slug)
+def test_the_same_level_everywhere_fails_every_practice_case(case, level):
+    """Within one point alone is not enough: on Kite House, 2 everywhere is within one of
+    every reference score (and 1 everywhere of 85.7 %); kappa is 0 (or undefined) and fails."""
+    outcome = compare(SHEET, case, {key: level for key in SHEET.keys}, THRESHOLDS)
+    assert not outcome.passed
+    assert KAPPA_LOW in outcome.verdict.failures or KAPPA_UNDEFINED in outcome.verdict.failures
+
+
+def test_constant_answers_are_within_one_often_enough_to_fool_the_old_rule():
+    """Why kappa is needed: these constant answers reach the within-one threshold by themselves."""
+    kite, border = CASES
+    assert compare(SHEET, kite, {k: 2 for k in SHEET.keys}, THRESHOLDS).verdict.within_one_ok
+    assert compare(SHEET, border, {k: 1 for k in SHEET.keys}, THRESHOLDS).verdict.within_one_ok
+
+
+def test_thresholds_are_parameters():
+    case = CASES[1]
+    shifted = {k: None if v is None else (v + 1 if v < 3 else v - 1) for k, v in case.reference.items()}
+    assert not compare(SHEET, case, shifted, THRESHOLDS).passed
+    assert compare(SHEET, case, shifted, Thresholds(min_within_one=85, min_kappa=0.4)).passed
+    assert not compare(SHEET, case, case.reference, Thresholds(min_within_one=100.5, min_kappa=0)).passed
+
+
+def test_many_differences_of_two_fail_on_within_one():
     case = CASES[0]
-    perfect = compare(SHEET, case, case.reference).result
-    all_zero = compare(SHEET, case, {k: 0 for k in case.reference if INDICATORS[k]["na_allowed"] is False}).result
-    assert best_result([all_zero, perfect]) is perfect
-    assert best_result([]) is None
+    answers = {k: v if v is None or i % 3 else (v + 2 if v < 2 else v - 2) for i, (k, v) in
+               enumerate(case.reference.items())}
+    verdict = compare(SHEET, case, answers, THRESHOLDS).verdict
+    assert WITHIN_ONE_LOW in verdict.failures and not verdict.passed

@@ -12,10 +12,13 @@ from shelterassess.peer.models import CalibrationAttempt, Certification, Trainin
 from tests.conftest import login
 
 KITE = "kite-house"
+BORDER = "border-reception-centre-9"
+#: A training held a month ago: calibration attempts made today count for certification.
+TRAINED_ON = dt.date.today() - dt.timedelta(days=30)
 
 
-def _training(title="Peer assessor training, north", attendees=()):
-    training = services.save_training(db.session, services.TrainingInput(title, dt.date(2027, 3, 1), "Hà Nội",
+def _training(title="Peer assessor training, north", attendees=(), held_on=TRAINED_ON):
+    training = services.save_training(db.session, services.TrainingInput(title, held_on, "Hà Nội",
                                                                          "Trainer One, Trainer Two"))
     for user in attendees:
         services.add_participant(db.session, training, user)
@@ -25,6 +28,21 @@ def _training(title="Peer assessor training, north", attendees=()):
 
 def _page(response) -> str:
     return response.get_data(as_text=True)
+
+
+def _calibrate(user, slug=KITE, scores=None, at: dt.datetime | None = None) -> CalibrationAttempt:
+    """An attempt by ``user`` (the reference answers by default: a pass), submitted now or ``at``."""
+    case = queries.practice_case(slug)
+    attempt = services.submit_calibration(db.session, user, case, queries.sheet_for(case),
+                                          dict(case.reference if scores is None else scores))
+    if at is not None:
+        attempt.submitted_at = at
+    db.session.commit()
+    return attempt
+
+
+def _constant(level: int) -> dict:
+    return {key: level for key in queries.practice_sheet().keys}
 
 
 # -- training sessions ----------------------------------------------------------------------
@@ -50,7 +68,7 @@ def test_national_creates_a_training_and_bad_input_keeps_the_typing(client, worl
 
 
 def test_national_edits_a_training(client, world):
-    training = _training()
+    training = _training(held_on=dt.date(2027, 3, 1))
     login(client, world.national)
     form = client.get(f"/assessors/trainings/{training.id}/edit")
     assert 'value="2027-03-01"' in _page(form)
@@ -122,6 +140,7 @@ def test_certify_is_refused_when_the_participant_was_absent(client, world):
 
 def test_national_certifies_then_revokes_and_the_record_shows_who_and_when(client, world):
     _training(attendees=[world.staff_a])
+    _calibrate(world.staff_a, KITE)
     login(client, world.national)
     r = client.post(f"/assessors/{world.staff_a.id}/certify", data={"note": "Both practice cases passed"})
     assert r.status_code == 302
@@ -229,15 +248,17 @@ def test_submitting_the_reference_gives_full_agreement_and_kappa_one(client, wor
     assert "Passed." in page and "None: every score is within one point" in page
 
 
-def test_scores_shifted_by_one_are_all_within_one(client, world):
-    case = queries.practice_case("border-reception-centre-9")
+def test_scores_shifted_by_one_are_all_within_one_but_fail_on_kappa(client, world):
+    case = queries.practice_case(BORDER)
     shifted = {k: None if v is None else (v + 1 if v < 3 else v - 1) for k, v in case.reference.items()}
     login(client, world.manager_a)
-    r = client.post("/assessors/calibration/border-reception-centre-9", data=_form(shifted))
+    r = client.post(f"/assessors/calibration/{BORDER}", data=_form(shifted))
     page = _page(client.get(r.headers["Location"]))
     assert '<td class="num" id="exact">0.0%</td>' in page
     assert '<td class="num" id="within-one">100.0%</td>' in page
-    assert "Passed." in page
+    assert '<td class="num" id="kappa">0.44</td>' in page
+    assert "Not passed yet." in page and "The weighted kappa is too low: 0.44; at least 0.60 is needed." in page
+    assert "Agreement within one point is too low" not in page
 
 
 def test_large_differences_are_listed_with_the_reference_descriptor(client, world):
@@ -317,3 +338,207 @@ def test_navigation_links(client, world):
     login(client, world.staff_a)
     page = _page(client.get("/"))
     assert 'href="/assessors/calibration"' in page and 'href="/assessors/"' not in page
+
+
+# -- calibration discriminates ----------------------------------------------------------------
+
+def test_the_reference_passes_and_the_page_shows_both_figures_with_their_thresholds(client, world):
+    attempt = _calibrate(world.staff_a)
+    login(client, world.staff_a)
+    page = _page(client.get(f"/assessors/calibration/attempts/{attempt.id}"))
+    assert "Passed." in page and "(85% needed)" in page and "(0.60 needed)" in page
+    assert "at least 85% needed" in page and "at least 0.60 needed" in page
+
+
+@pytest.mark.parametrize("slug, level", [(KITE, 2), (KITE, 1), (BORDER, 1)])
+def test_the_same_level_everywhere_fails_and_the_page_says_it_is_the_kappa(client, world, slug, level):
+    """These constant answers are within one point of at least 85 % of the reference scores."""
+    login(client, world.staff_a)
+    r = client.post(f"/assessors/calibration/{slug}", data=_form(_constant(level)))
+    page = _page(client.get(r.headers["Location"]))
+    assert "Not passed yet." in page and "Passed." not in page
+    assert "The weighted kappa is too low: 0; at least 0.60 is needed." in page
+    assert "Agreement within one point is too low" not in page
+    assert '<td id="within-one-threshold">at least 85% needed <span class="badge open">reached</span>' in page
+    assert '<td id="kappa-threshold">at least 0.60 needed <span class="badge flag">not reached</span>' in page
+
+
+def test_a_low_within_one_agreement_is_named_as_the_reason(client, world):
+    case = queries.practice_case(BORDER)
+    opposite = {k: None if v is None else 3 - v for k, v in case.reference.items()}
+    login(client, world.staff_a)
+    r = client.post(f"/assessors/calibration/{BORDER}", data=_form(opposite))
+    page = _page(client.get(r.headers["Location"]))
+    assert "Agreement within one point is too low:" in page and "; 85% are needed." in page
+    assert "The weighted kappa is too low" in page
+
+
+def test_the_thresholds_come_from_the_configuration(client, world, app, monkeypatch):
+    case = queries.practice_case(BORDER)
+    shifted = {k: None if v is None else (v + 1 if v < 3 else v - 1) for k, v in case.reference.items()}
+    attempt = _calibrate(world.staff_a, BORDER, shifted)  # within one 100 %, kappa 0.44
+    login(client, world.staff_a)
+    url = f"/assessors/calibration/attempts/{attempt.id}"
+    assert "Not passed yet." in _page(client.get(url))
+    monkeypatch.setitem(app.config, "CALIBRATION_MIN_KAPPA", 0.4)
+    page = _page(client.get(url))
+    assert "Passed." in page and "(0.40 needed)" in page
+    monkeypatch.setitem(app.config, "CALIBRATION_MIN_WITHIN_ONE", 100.5)
+    assert "Not passed yet." in _page(client.get(url))
+
+
+def test_the_shipped_defaults_are_85_and_060():
+    from shelterassess.config import DefaultConfig
+
+    assert (DefaultConfig.CALIBRATION_MIN_WITHIN_ONE, DefaultConfig.CALIBRATION_MIN_KAPPA) == (85, 0.60)
+
+
+# -- certification needs a passed calibration since the last training ------------------------
+
+def _certify(client, user, **data):
+    return client.post(f"/assessors/{user.id}/certify", data={"note": "", **data})
+
+
+def test_certify_is_refused_without_a_calibration_attempt_since_the_training(client, world):
+    _training("Peer assessor training, north", attendees=[world.staff_a])
+    login(client, world.national)
+    r = _certify(client, world.staff_a, note="Keen")
+    assert r.status_code == 200
+    page = _page(r)
+    assert "staff.a has no calibration attempt since their last training (Peer assessor training, north," in page
+    assert "Keen" in page
+    assert 'name="override_reason"' in page
+    assert not queries.is_certified(db.session, world.staff_a.id)
+
+
+def test_certify_is_refused_when_the_attempts_since_the_training_failed(client, world):
+    _training(attendees=[world.staff_a])
+    _calibrate(world.staff_a, KITE, _constant(2))
+    login(client, world.national)
+    page = _page(_certify(client, world.staff_a))
+    assert "The calibration attempt of staff.a since their last training" in page
+    assert ("did not pass: it needs at least 85% agreement within one point and a weighted kappa of at least 0.60"
+            in page)
+    _calibrate(world.staff_a, BORDER, _constant(1))
+    page = _page(_certify(client, world.staff_a))
+    assert "None of the 2 calibration attempts of staff.a since their last training" in page
+    assert not queries.is_certified(db.session, world.staff_a.id)
+
+
+def test_a_pass_before_the_last_training_does_not_count(client, world):
+    _training("First training", attendees=[world.staff_a], held_on=TRAINED_ON - dt.timedelta(days=100))
+    _calibrate(world.staff_a, at=dt.datetime.combine(TRAINED_ON - dt.timedelta(days=50), dt.time(3),
+                                                     tzinfo=dt.timezone.utc))
+    _training("Refresher training", attendees=[world.staff_a])
+    login(client, world.national)
+    page = _page(_certify(client, world.staff_a))
+    assert "staff.a has no calibration attempt since their last training (Refresher training," in page
+    assert not queries.is_certified(db.session, world.staff_a.id)
+
+
+def test_the_day_of_an_attempt_is_the_day_in_hanoi(client, world):
+    """16:30 UTC the day before the training is 23:30 in Hà Nội, still the day before: it does
+    not count. 23:30 UTC the day before is 06:30 on the training day in Hà Nội: it counts."""
+    _training(attendees=[world.staff_a])
+    day_before = TRAINED_ON - dt.timedelta(days=1)
+    _calibrate(world.staff_a, at=dt.datetime.combine(day_before, dt.time(16, 30), tzinfo=dt.timezone.utc))
+    login(client, world.national)
+    assert "has no calibration attempt since their last training" in _page(_certify(client, world.staff_a))
+    _calibrate(world.staff_a, at=dt.datetime.combine(day_before, dt.time(23, 30), tzinfo=dt.timezone.utc))
+    assert _certify(client, world.staff_a).status_code == 302
+    assert queries.is_certified(db.session, world.staff_a.id)
+
+
+def test_certify_with_a_passed_attempt_since_the_training(client, world):
+    _training(attendees=[world.staff_a])
+    _calibrate(world.staff_a, KITE, _constant(2))
+    _calibrate(world.staff_a, BORDER)
+    login(client, world.national)
+    detail = _page(client.get(f"/assessors/{world.staff_a.id}"))
+    assert "a passed calibration attempt since the last training" in detail and 'name="override_reason"' not in detail
+    r = _certify(client, world.staff_a, override_reason="typed although not needed")
+    assert r.status_code == 302
+    cert = db.session.scalar(select(Certification))
+    assert cert.is_valid and cert.override_reason == ""  # no exception was needed
+
+
+def test_the_national_team_overrides_with_a_recorded_reason(client, world):
+    _training(attendees=[world.staff_a])
+    login(client, world.national)
+    detail = _page(client.get(f"/assessors/{world.staff_a.id}"))
+    assert '<dd id="calibration-rule"><span class="badge flag">not met</span>' in " ".join(detail.split()).replace(
+        "> <", "><")
+    assert 'name="override_reason"' in detail
+
+    short = _certify(client, world.staff_a, override_reason="  paper  ")
+    assert short.status_code == 200
+    assert "Write at least 10 characters: why is staff.a certified without a passed calibration?" in _page(short)
+    assert 'paper' in _page(short)
+    assert not queries.is_certified(db.session, world.staff_a.id)
+
+    reason = "Calibrated on paper at the training; the tablet was broken."
+    r = _certify(client, world.staff_a, note="Senior social worker", override_reason=reason)
+    assert r.status_code == 302
+    cert = db.session.scalar(select(Certification))
+    assert cert.override_reason == reason and cert.note == "Senior social worker"
+    detail = _page(client.get(f"/assessors/{world.staff_a.id}"))
+    assert "Certified without a passed calibration since the last training. Reason:" in detail and reason in detail
+    assert "certified by exception" in detail
+
+
+def test_an_absent_participant_cannot_be_certified_even_with_an_override(client, world):
+    training = _training(attendees=[world.staff_b])
+    services.record_attendance(db.session, training, set())
+    db.session.commit()
+    _calibrate(world.staff_b)
+    login(client, world.national)
+    r = _certify(client, world.staff_b, override_reason="Long experience as a peer assessor")
+    assert "has not attended any training yet" in _page(r)
+    assert not queries.is_certified(db.session, world.staff_b.id)
+
+
+# -- every attempt is listed ------------------------------------------------------------------
+
+def test_the_assessor_list_and_record_show_every_attempt(client, world):
+    _training(attendees=[world.staff_a])
+    failed = _calibrate(world.staff_a, KITE, _constant(2))
+    passed = _calibrate(world.staff_a, BORDER)
+    case = queries.practice_case(BORDER)
+    shifted = _calibrate(world.staff_a, BORDER, {k: None if v is None else (v + 1 if v < 3 else v - 1)
+                                                 for k, v in case.reference.items()})
+    login(client, world.national)
+    listing = " ".join(_page(client.get("/assessors/")).split())
+    for attempt in (failed, passed, shifted):
+        assert f'/assessors/calibration/attempts/{attempt.id}"' in listing
+    assert "within one 100.0%, kappa 0 <span class=\"badge flag\">failed</span>" in listing
+    assert "within one 100.0%, kappa 1 <span class=\"badge open\">passed</span>" in listing
+    assert "within one 100.0%, kappa 0.44 <span class=\"badge flag\">failed</span>" in listing
+    assert "passed since last training" in listing
+
+    record = _page(client.get(f"/assessors/{world.staff_a.id}"))
+    table = record[record.index('<table id="attempts">'):]
+    table = table[:table.index("</table>")]
+    assert table.count("<tr>") == 1 + 3
+    assert table.count("failed</span>") == 2 and table.count("passed</span>") == 1
+    assert '<td class="num">0.44</td>' in table and "Kite House" in table
+
+
+def test_an_undefined_kappa_shows_as_a_dash_and_fails(client, world):
+    """Kappa is undefined when both sides used one single level (comparisons/domain.py): it fails."""
+    from dataclasses import replace
+
+    from flask import render_template
+    from flask_login import login_user
+
+    attempt = _calibrate(world.staff_a, KITE, _constant(2))
+    outcome = queries.outcome(attempt)
+    agreement = replace(outcome.result.agreement, kappa=None)
+    undefined = replace(outcome, result=replace(outcome.result, agreement=agreement),
+                        verdict=replace(outcome.verdict, kappa=None))
+    assert not undefined.passed
+    with client.application.test_request_context():
+        login_user(world.staff_a)
+        page = render_template("assessors/result.html", attempt=attempt, case=queries.practice_case(KITE),
+                               outcome=undefined, labels=services.threshold_labels())
+    assert '<td class="num" id="kappa">–</td>' in page
+    assert "The weighted kappa cannot be computed (–)" in page
