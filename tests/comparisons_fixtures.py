@@ -75,7 +75,11 @@ def make_team(round_, name: str, lead, members, facilities) -> PeerTeam:
 
 
 def release(round_) -> None:
-    round_.results_released_at = utcnow()
+    """Release every finalised agreed result of the round."""
+    for agreed in db.session.scalars(db.select(Assessment).where(
+            Assessment.round_id == round_.id, Assessment.kind == AssessmentKind.AGREED.value)):
+        if agreed.is_submitted:
+            agreed.released_at = utcnow()
     db.session.commit()
 
 
@@ -123,4 +127,6 @@ def matrix_setup(w) -> None:
 def matrix_setup_released(w) -> None:
     """``matrix_setup`` with the round's results released to the facilities."""
     matrix_setup(w)
-    w.round.results_released_at = utcnow()
+    for agreed in db.session.scalars(db.select(Assessment).where(
+            Assessment.round_id == w.round.id, Assessment.kind == AssessmentKind.AGREED.value)):
+        agreed.released_at = utcnow()

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments.domain import Answer, SheetScore, score_sheet
-from shelterassess.assessments.models import Assessment, AssessmentKind, Score
+from shelterassess.assessments.models import Assessment, AssessmentKind, AssessmentStatus, Score
 from shelterassess.facilities.models import Facility
 from shelterassess.rounds.models import Round
 from shelterassess.scoresheets.queries import area_specs
@@ -64,6 +64,8 @@ class ProgressRow:
     assessment: Assessment
     answered: int
     total: int
+    #: the facility's finalised agreed result of the same round, if any (its red flags are the official ones)
+    agreed: Assessment | None = None
 
 
 def answered_counts(session: Session, assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -97,4 +99,15 @@ def national_self_assessments(
         query = query.where(Assessment.status == status)
     items = list(session.scalars(query))
     counts = answered_counts(session, [a.id for a in items])
-    return [ProgressRow(a, *counts.get(a.id, (0, 0))) for a in items]
+    agreed = finalised_agreed(session, {a.round_id for a in items})
+    return [ProgressRow(a, *counts.get(a.id, (0, 0)), agreed.get((a.facility_id, a.round_id))) for a in items]
+
+
+def finalised_agreed(session: Session, round_ids: set[int]) -> dict[tuple[int, int], Assessment]:
+    """(facility id, round id) -> the finalised agreed assessment, for the given rounds, in one query."""
+    if not round_ids:
+        return {}
+    rows = session.scalars(select(Assessment).where(
+        Assessment.kind == AssessmentKind.AGREED.value, Assessment.status == AssessmentStatus.SUBMITTED.value,
+        Assessment.round_id.in_(round_ids)))
+    return {(a.facility_id, a.round_id): a for a in rows}

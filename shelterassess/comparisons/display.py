@@ -8,8 +8,9 @@ from __future__ import annotations
 from flask_babel import format_decimal, gettext as _, ngettext
 
 from shelterassess.charts import area_bar_chart, radar_chart, to_svg
-from shelterassess.comparisons.domain import Agreement, round_half_up
-from shelterassess.comparisons.report_data import FacilityComparison, NationalSummary, Trends, source_label
+from shelterassess.comparisons.domain import Agreement, KappaUndefined, round_half_up
+from shelterassess.comparisons.national_data import NationalSummary
+from shelterassess.comparisons.report_data import FacilityComparison, Trends, source_label
 from shelterassess.reports.fonts import register_fonts
 
 
@@ -60,6 +61,43 @@ def svg(drawing, element_id: str) -> str:
 def format_kappa(value: float | None) -> str:
     """Weighted kappa with two decimals (half up), or an en dash when undefined."""
     return "–" if value is None else format_decimal(round_half_up(value, 2), format="0.00")
+
+
+#: Footnote marks for an undefined or withheld kappa, one per reason (page and PDF).
+KAPPA_MARKS = {KappaUndefined.SINGLE_LEVEL: "*", KappaUndefined.NO_PAIRS: "†", KappaUndefined.TOO_FEW_PAIRS: "‡"}
+
+
+def kappa_note(a: Agreement) -> str:
+    """Why the kappa of ``a`` is shown as "–" (empty when it is shown)."""
+    reason = a.kappa_undefined_reason
+    if a.kappa is not None or reason is None:
+        return ""
+    if reason == KappaUndefined.SINGLE_LEVEL:
+        return _("undefined: both raters used the same single level")
+    if reason == KappaUndefined.NO_PAIRS:
+        return _("undefined: no pairs scored by both")
+    return _("not shown: fewer than %(n)d pairs", n=a.kappa_min_pairs)
+
+
+def kappa_mark(a: Agreement) -> str:
+    return KAPPA_MARKS.get(a.kappa_undefined_reason, "") if a.kappa is None else ""
+
+
+def kappa_text(a: Agreement) -> str:
+    """The kappa for print: two decimals, or "–" with its footnote mark."""
+    return format_kappa(a.kappa) if a.kappa is not None else f"–{kappa_mark(a)}"
+
+
+def kappa_footnotes(agreements) -> list[tuple[str, str, str]]:
+    """(reason, mark, text) for each reason among ``agreements`` with no kappa, in a fixed order."""
+    seen = {a.kappa_undefined_reason: a for a in agreements if a.kappa is None and a.kappa_undefined_reason}
+    return [(reason.value, KAPPA_MARKS[reason], kappa_note(seen[reason])) for reason in KAPPA_MARKS if reason in seen]
+
+
+def kappa_footnote_lines(agreements) -> list[str]:
+    """The footnotes as printed under the PDF tables: "* Weighted kappa undefined: …"."""
+    label = _("Weighted kappa")
+    return [f"{mark} {label} {note}" for _reason, mark, note in kappa_footnotes(agreements)]
 
 
 def format_signed(value: int | None) -> str:

@@ -9,10 +9,14 @@ rounds them with :func:`round_half_up`.
 """
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Optional
+
+from shelterassess.assessments.domain import round_half_up_decimal
 
 Score = Optional[int]
 ScoreMap = Mapping[str, Score]
@@ -24,32 +28,45 @@ MAX_SCORE = 3
 # Rounding and the area percentage rule
 # --------------------------------------------------------------------------
 
-def round_half_up(x: float, digits: int = 1) -> float:
+def round_half_up(x: float | Fraction | Decimal, digits: int = 1) -> float:
     """Round ``x`` to ``digits`` decimals, halves away from zero.
 
-    Uses ``decimal.ROUND_HALF_UP`` on the shortest decimal representation of
-    the float (``str(x)``), so ``round_half_up(2.25) == 2.3`` and
-    ``round_half_up(-2.25) == -2.3``, unlike Python's banker's ``round``.
+    The one rounding rule of the app (:func:`shelterassess.assessments.domain.round_half_up_decimal`):
+    a float is read as its shortest decimal form (``repr(x)``), so
+    ``round_half_up(2.25) == 2.3`` and ``round_half_up(-2.25) == -2.3``, unlike
+    Python's banker's ``round``; a ``Fraction`` is rounded exactly.
     """
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(str(x)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return float(round_half_up_decimal(x, digits))
 
 
 def area_percentage(scores: Iterable[Score], max_score: int = MAX_SCORE) -> Optional[float]:
     """Area score as a percentage: ``mean(applicable scores) / max_score * 100``.
 
     N/A (``None``) scores are excluded from the mean. Returns ``None`` when no
-    score is applicable. The result is unrounded.
+    score is applicable. Computed exactly and returned as the nearest float,
+    unrounded (the same value :mod:`shelterassess.assessments.domain` stores).
     """
     applicable = [s for s in scores if s is not None]
     if not applicable:
         return None
-    return sum(applicable) / len(applicable) / max_score * 100
+    return float(Fraction(sum(applicable) * 100, len(applicable) * max_score))
 
 
 # --------------------------------------------------------------------------
 # Agreement between two raters
 # --------------------------------------------------------------------------
+
+class KappaUndefined(str, enum.Enum):
+    """Why an :class:`Agreement` has no kappa (pages and PDFs print a footnote for each)."""
+
+    #: No indicator was scored by both raters (0/0: nothing to compare).
+    NO_PAIRS = "no_pairs"
+    #: Both raters used one and the same single level everywhere: chance agreement is
+    #: already perfect, so kappa is 0/0. It is *not* 1.0 (docs/decisions.md).
+    SINGLE_LEVEL = "single_level"
+    #: Fewer pairs than the minimum asked for (``min_kappa_pairs``): not shown.
+    TOO_FEW_PAIRS = "too_few_pairs"
+
 
 @dataclass(frozen=True)
 class Agreement:
@@ -60,7 +77,9 @@ class Agreement:
     ``exact_pct = 100 * #(a == b) / n``;
     ``within_one_pct = 100 * #(|a - b| <= 1) / n``;
     ``mean_difference = sum(a - b) / n`` (signed: > 0 means A scores higher);
-    ``kappa``: quadratic-weighted Cohen's kappa (see :func:`weighted_kappa`).
+    ``kappa``: quadratic-weighted Cohen's kappa (see :func:`weighted_kappa`), ``None``
+    when undefined or not shown, and then ``kappa_undefined_reason`` says why;
+    ``kappa_min_pairs``: the fewest pairs for which kappa is given (see :func:`agreement`).
     """
 
     n: int
@@ -69,6 +88,8 @@ class Agreement:
     within_one_pct: Optional[float]
     kappa: Optional[float]
     mean_difference: Optional[float]
+    kappa_undefined_reason: Optional[KappaUndefined] = None
+    kappa_min_pairs: int = 1
 
 
 def split_pairs(
@@ -128,11 +149,12 @@ def weighted_kappa(
     factor cancels: ``kappa = 1 - n * sum(d2 * C) / sum(d2 * r_i * c_j)``
     with ``d2 = (i - j)^2``.
 
-    Edge cases: no pairs -> ``None``. When the expected disagreement
-    ``sum(w * E)`` is 0 (both raters used one and the same single category),
-    kappa is undefined by the formula; we return 1.0 when the observed
-    disagreement is also 0 (it always is in that situation: identical
-    constant ratings are perfect agreement) and ``None`` otherwise.
+    Undefined (``None``): no pairs, or an expected disagreement ``sum(w * E)``
+    of 0. The latter happens exactly when both raters used one and the same
+    single level (any two different levels used give a positive term); the
+    observed disagreement is then 0 too and kappa is 0/0. It is not 1.0: a
+    rater who answers the same level everywhere shows no discrimination, and
+    calling that perfect agreement would reward it (docs/decisions.md).
     """
     if not scored:
         return None
@@ -148,30 +170,47 @@ def weighted_kappa(
             observed += d2 * counts[i][j]
             expected += d2 * rows[i] * cols[j]
     if expected == 0:
-        return 1.0 if observed == 0 else None
+        return None
     return 1 - n * observed / expected
 
 
+def _kappa_and_reason(
+    scored: Sequence[tuple[int, int]], levels: Sequence[int], min_kappa_pairs: int
+) -> tuple[Optional[float], Optional[KappaUndefined]]:
+    """Kappa, or ``None`` and why: too few pairs first, then a single shared level."""
+    if len(scored) < min_kappa_pairs:
+        return None, KappaUndefined.TOO_FEW_PAIRS
+    kappa = weighted_kappa(scored, levels)
+    return kappa, (KappaUndefined.SINGLE_LEVEL if kappa is None else None)
+
+
 def agreement(
-    pairs: Iterable[tuple[Score, Score]], levels: Sequence[int] = DEFAULT_LEVELS
+    pairs: Iterable[tuple[Score, Score]],
+    levels: Sequence[int] = DEFAULT_LEVELS,
+    min_kappa_pairs: int = 1,
 ) -> Agreement:
     """Compute :class:`Agreement` for ``(a, b)`` score pairs (N/A = ``None``).
 
-    Raises ``ValueError`` if a score is not one of ``levels``.
+    Kappa is left out (``None``, reason ``TOO_FEW_PAIRS``) below ``min_kappa_pairs``
+    scored pairs; with no pair at all the reason is ``NO_PAIRS``. Raises
+    ``ValueError`` if a score is not one of ``levels``.
     """
     scored, na = split_pairs(pairs)
     n = len(scored)
     if n == 0:
-        return Agreement(0, na, None, None, None, None)
+        return Agreement(0, na, None, None, None, None, KappaUndefined.NO_PAIRS, min_kappa_pairs)
     _check_levels(scored, levels)
     diffs = [a - b for a, b in scored]
+    kappa, reason = _kappa_and_reason(scored, levels, min_kappa_pairs)
     return Agreement(
         n=n,
         na_excluded=na,
         exact_pct=_percentage(sum(1 for d in diffs if d == 0), n),
         within_one_pct=_percentage(sum(1 for d in diffs if abs(d) <= 1), n),
-        kappa=weighted_kappa(scored, levels),
+        kappa=kappa,
         mean_difference=sum(diffs) / n,
+        kappa_undefined_reason=reason,
+        kappa_min_pairs=min_kappa_pairs,
     )
 
 

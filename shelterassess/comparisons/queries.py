@@ -48,6 +48,8 @@ class ComparisonContext:
     #: Members (and leads) of the assigned teams whose own peer assessment is submitted.
     submitted_team_member_ids: frozenset[int] = frozenset()
     submitted_team_ids: frozenset[int] = frozenset()
+    #: The facility's finalised agreed result is released to it.
+    released: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Raters:
         return ComparisonContext(
             submitted_team_member_ids=frozenset().union(*(t.member_ids for t in submitted)),
             submitted_team_ids=frozenset(t.team.id for t in submitted),
+            released=self.agreed is not None and self.agreed.is_released,
         )
 
     @property
@@ -90,11 +93,13 @@ def _latest(session: Session, facility_id: int, round_id: int, kind: AssessmentK
 
 
 def assigned_teams(session: Session, facility_id: int, round_id: int) -> list[TeamRater]:
-    """Teams of the round assigned to the facility, in name order, with their peer assessment of it."""
+    """Teams of the round assigned to the facility, in name order, with their peer assessment of it.
+    Withdrawn assignments are left out: their peer assessments are never part of the result."""
     teams = list(session.scalars(
         select(PeerTeam)
         .join(TeamAssignment, TeamAssignment.team_id == PeerTeam.id)
-        .where(PeerTeam.round_id == round_id, TeamAssignment.facility_id == facility_id)
+        .where(PeerTeam.round_id == round_id, TeamAssignment.facility_id == facility_id,
+               TeamAssignment.withdrawn_at.is_(None))
         .order_by(PeerTeam.name, PeerTeam.id)
     ).unique())
     peers = session.scalars(
@@ -176,17 +181,20 @@ Pair = tuple[ScoreValue, ScoreValue]
 
 
 def national_pairs(session: Session, round_id: int, facility_ids: list[int]) -> dict[str, list[Pair]]:
-    """indicator key -> (self, peer) pairs: one per submitted peer assessment of a facility with a
-    submitted self-assessment in the round."""
+    """indicator key -> (self, peer) pairs: one per submitted peer assessment (of a team not
+    withdrawn) of a facility with a submitted self-assessment in the round."""
     if not facility_ids:
         return {}
     rows = session.execute(
         select(Assessment.facility_id, Assessment.kind, Assessment.id, Indicator.key, Score.value)
         .join(Score, Score.assessment_id == Assessment.id)
         .join(Indicator, Score.indicator_id == Indicator.id)
+        .outerjoin(TeamAssignment, (TeamAssignment.team_id == Assessment.team_id)
+                   & (TeamAssignment.facility_id == Assessment.facility_id))
         .where(Assessment.round_id == round_id, Assessment.status == SUBMITTED,
                Assessment.facility_id.in_(facility_ids),
-               Assessment.kind.in_([AssessmentKind.SELF.value, AssessmentKind.PEER.value]))
+               Assessment.kind.in_([AssessmentKind.SELF.value, AssessmentKind.PEER.value]),
+               TeamAssignment.withdrawn_at.is_(None))  # withdrawn teams are never part of the result
         .order_by(Assessment.facility_id, Assessment.id)
     )
     own: dict[int, ScoreMap] = defaultdict(dict)

@@ -6,7 +6,7 @@ same ReportLab drawing for the page (as SVG) and the PDF.
 """
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
@@ -14,6 +14,7 @@ from itertools import combinations
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from shelterassess.assessments.domain import Answer, AreaSpec, IndicatorSpec, lowest_indicators, red_flags
 from shelterassess.assessments.models import Assessment, AssessmentKind
 from shelterassess.comparisons import queries
 from shelterassess.comparisons.domain import (
@@ -22,7 +23,6 @@ from shelterassess.comparisons.domain import (
     agreement,
     area_comparison,
     indicator_gaps,
-    low_agreement_indicators,
 )
 from shelterassess.facilities.models import Facility
 from shelterassess.i18n import localized
@@ -30,6 +30,8 @@ from shelterassess.rounds.models import Round
 
 #: Gaps of this size or more (self minus peer, in points) are flagged.
 GAP_THRESHOLD = 2
+#: How many of the agreed result's lowest indicators are listed (as on the self-assessment results page).
+LOWEST_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,20 @@ class AgreementLine:
     overall: Agreement
     areas: tuple[tuple[str, Agreement], ...]
 
+    @property
+    def all(self) -> tuple[Agreement, ...]:
+        return (self.overall, *(a for _scope, a in self.areas))
+
+
+@dataclass(frozen=True)
+class ScoredLine:
+    """One scored indicator of the agreed result (for its red flags and lowest indicators)."""
+
+    code: str
+    text: str
+    value: int
+    red_flag: bool
+
 
 @dataclass(frozen=True)
 class FacilityComparison:
@@ -103,10 +119,48 @@ class FacilityComparison:
     indicators: tuple[IndicatorLine, ...]
     flagged: tuple[FlaggedGap, ...]
     agreements: tuple[AgreementLine, ...]
+    #: The finalised agreed result's red flags (critical indicators scored 0) and lowest indicators.
+    agreed_red_flags: tuple[ScoredLine, ...] = ()
+    agreed_lowest: tuple[ScoredLine, ...] = ()
 
     @property
     def has_peer(self) -> bool:
         return bool(self.teams)
+
+    @property
+    def all_agreements(self) -> tuple[Agreement, ...]:
+        return tuple(a for line in self.agreements for a in line.all)
+
+
+# -- red flags and lowest indicators of a score map (rules: assessments.domain) --------
+
+def _specs(sheet) -> list[AreaSpec]:
+    """The sheet as the scoring rules see it, keyed by indicator key (as score maps are)."""
+    return [AreaSpec(area.key, [IndicatorSpec(ind.key, critical=ind.critical) for ind in area.indicators])
+            for area in sheet.areas]
+
+
+def _answers(score_map: Mapping[str, Score]) -> dict[str, Answer]:
+    return {key: Answer(value) for key, value in score_map.items()}
+
+
+def red_flag_keys(sheet, score_map: Mapping[str, Score]) -> list[str]:
+    """Keys of the critical indicators scored 0, in score-sheet order."""
+    return red_flags(_specs(sheet), _answers(score_map))
+
+
+def agreed_highlights(sheet, score_map: Mapping[str, Score], language: str,
+                      limit: int = LOWEST_SHOWN) -> tuple[tuple[ScoredLine, ...], tuple[ScoredLine, ...]]:
+    """(red flags, lowest ``limit`` indicators) of one score map, as display lines."""
+    flags = set(red_flag_keys(sheet, score_map))
+    indicators = {ind.key: ind for ind in sheet.indicators}
+
+    def line(key: str) -> ScoredLine:
+        ind = indicators[key]
+        return ScoredLine(ind.code, localized(ind, "text", language), score_map[key], key in flags)
+
+    lowest = lowest_indicators(_specs(sheet), _answers(score_map), limit)
+    return (tuple(line(k) for k in red_flag_keys(sheet, score_map)), tuple(line(s.key) for s in lowest))
 
 
 def gap_explanation(difference: int, team: str) -> str:
@@ -129,9 +183,10 @@ def facility_comparison(session: Session, facility: Facility, round_: Round, rat
     sheet_areas = round_.sheet.areas
     area_keys = {area.code: [ind.key for ind in area.indicators] for area in sheet_areas}
     gaps = [{g.key: g for g in indicator_gaps(self_map, p, GAP_THRESHOLD)} for p in peer_maps]
+    flags, lowest = agreed_highlights(round_.sheet, agreed_map, language) if agreed else ((), ())
     return FacilityComparison(
         language=language, facility_code=facility.code, facility_name=facility.name, round_name=round_.name,
-        released=round_.results_released_at is not None, has_self=own is not None, has_agreed=agreed is not None,
+        released=agreed is not None and agreed.is_released, has_self=own is not None, has_agreed=agreed is not None,
         teams=team_names, pending_teams=tuple(t.team.name for t in raters.teams if not t.submitted),
         areas=_area_lines(sheet_areas, area_keys, self_map, peer_maps, agreed_map, language),
         indicators=tuple(
@@ -143,6 +198,7 @@ def facility_comparison(session: Session, facility: Facility, round_: Round, rat
         ),
         flagged=_flagged(round_, gaps, team_names, language),
         agreements=_agreements(sheet_areas, area_keys, self_map if own else None, peer_maps, team_names, language),
+        agreed_red_flags=flags, agreed_lowest=lowest,
     )
 
 
@@ -192,149 +248,6 @@ def _agreements(sheet_areas, area_keys, self_map, peer_maps, team_names, languag
     return tuple(lines)
 
 
-# -- the national view of a round ------------------------------------------------------
-
-SORT_FIXED = ("facility", "province", "overall")
-
-
-@dataclass(frozen=True)
-class NationalParams:
-    province_id: int | None = None
-    sort: str = "facility"
-    descending: bool = False
-    anonymised: bool = False
-
-
-@dataclass(frozen=True)
-class NationalRow:
-    facility_id: int
-    #: the facility code, or an anonymous code such as "F-01"
-    code: str
-    #: the facility name; empty when anonymised
-    name: str
-    province: str
-    percentages: tuple[float | None, ...]
-    overall: float | None
-    has_result: bool
-
-
-@dataclass(frozen=True)
-class IndicatorAgreement:
-    code: str
-    key: str
-    text: str
-    agreement: Agreement
-
-
-@dataclass(frozen=True)
-class NationalSummary:
-    language: str
-    round_id: int
-    round_name: str
-    params: NationalParams
-    province_name: str
-    provinces: tuple[tuple[int, str], ...]
-    areas: tuple[AreaHead, ...]
-    rows: tuple[NationalRow, ...]
-    means: tuple[float | None, ...]
-    mean_counts: tuple[int, ...]
-    overall_agreement: Agreement
-    indicators: tuple[IndicatorAgreement, ...]
-    low_agreement: tuple[IndicatorAgreement, ...]
-
-    @property
-    def sort_keys(self) -> tuple[str, ...]:
-        fixed = ("facility", "overall") if self.params.anonymised else SORT_FIXED
-        return fixed + tuple(f"area-{a.code}" for a in self.areas)
-
-
-def anonymous_codes(round_id: int, facility_ids: list[int]) -> dict[int, str]:
-    """facility id -> "F-01", "F-02", …: stable within a round, in an order unrelated to names or codes."""
-    def shuffle_key(facility_id: int) -> str:
-        return hashlib.sha256(f"shelterassess-round-{round_id}-facility-{facility_id}".encode()).hexdigest()
-
-    ordered = sorted(facility_ids, key=shuffle_key)
-    width = max(2, len(str(len(ordered))))
-    return {fid: f"F-{i:0{width}d}" for i, fid in enumerate(ordered, start=1)}
-
-
-def national_summary(session: Session, round_: Round, params: NationalParams, language: str) -> NationalSummary:
-    areas = tuple(AreaHead(a.key, a.code, localized(a, "title", language)) for a in round_.sheet.areas)
-    facilities = queries.round_facilities(session, round_.id)
-    codes = anonymous_codes(round_.id, [f.id for f in facilities]) if params.anonymised else {}
-    provinces = sorted({(f.province_id, localized(f.province, "name", language)) for f in facilities},
-                       key=lambda p: p[1])
-    province_name = next((name for pid, name in provinces if pid == params.province_id), "")
-    if params.province_id:
-        facilities = [f for f in facilities if f.province_id == params.province_id]
-    agreed = queries.agreed_results(session, round_.id)
-    area_positions = {a.id: i for i, a in enumerate(round_.sheet.areas)}
-    rows = [_national_row(f, agreed.get(f.id), area_positions, codes, language) for f in facilities]
-    params = _valid_params(params, areas)
-    means, counts = _means(rows, len(areas))
-    pairs = queries.national_pairs(session, round_.id, [f.id for f in facilities])
-    per_indicator = {ind.key: agreement(pairs.get(ind.key, [])) for ind in round_.sheet.indicators}
-    lines = {ind.key: IndicatorAgreement(ind.code, ind.key, localized(ind, "text", language), per_indicator[ind.key])
-             for ind in round_.sheet.indicators}
-    return NationalSummary(
-        language=language, round_id=round_.id, round_name=round_.name, params=params, province_name=province_name,
-        provinces=tuple(provinces), areas=areas, rows=tuple(sort_rows(rows, params, areas)), means=means,
-        mean_counts=counts, overall_agreement=agreement(p for ps in pairs.values() for p in ps),
-        indicators=tuple(lines.values()),
-        low_agreement=tuple(lines[key] for key in low_agreement_indicators(per_indicator)),
-    )
-
-
-def _national_row(facility: Facility, agreed: Assessment | None, positions: dict[int, int], codes: dict[int, str],
-                  language: str) -> NationalRow:
-    percentages: list[float | None] = [None] * len(positions)
-    for result in agreed.area_results if agreed else []:
-        if result.area_id in positions:
-            percentages[positions[result.area_id]] = result.percentage
-    anonymised = bool(codes)
-    return NationalRow(
-        facility_id=facility.id, code=codes.get(facility.id, facility.code), name="" if anonymised else facility.name,
-        province=localized(facility.province, "name", language), percentages=tuple(percentages),
-        overall=agreed.overall_percentage if agreed else None, has_result=agreed is not None,
-    )
-
-
-def _valid_params(params: NationalParams, areas: tuple[AreaHead, ...]) -> NationalParams:
-    allowed = (("facility", "overall") if params.anonymised else SORT_FIXED) + tuple(f"area-{a.code}" for a in areas)
-    if params.sort in allowed:
-        return params
-    return NationalParams(params.province_id, "facility", params.descending, params.anonymised)
-
-
-def _sort_value(row: NationalRow, sort: str, areas: tuple[AreaHead, ...]):
-    if sort == "facility":
-        return row.code
-    if sort == "province":
-        return row.province
-    if sort == "overall":
-        return row.overall
-    index = [f"area-{a.code}" for a in areas].index(sort)
-    return row.percentages[index]
-
-
-def sort_rows(rows: list[NationalRow], params: NationalParams, areas: tuple[AreaHead, ...]) -> list[NationalRow]:
-    """Sorted by the chosen column (then code); rows without a value always come last."""
-    by_code = sorted(rows, key=lambda r: r.code)
-    valued = [r for r in by_code if _sort_value(r, params.sort, areas) is not None]
-    empty = [r for r in by_code if _sort_value(r, params.sort, areas) is None]
-    valued.sort(key=lambda r: _sort_value(r, params.sort, areas), reverse=params.descending)
-    return valued + empty
-
-
-def _means(rows: list[NationalRow], n_areas: int) -> tuple[tuple[float | None, ...], tuple[int, ...]]:
-    means, counts = [], []
-    for i in range(n_areas):
-        values = [r.percentages[i] for r in rows if r.percentages[i] is not None]
-        means.append(sum(values) / len(values) if values else None)
-        counts.append(len(values))
-    return tuple(means), tuple(counts)
-
-
 # -- trends of one facility across rounds ------------------------------------------------
 
 @dataclass(frozen=True)
@@ -359,13 +272,13 @@ def source_label(source: str) -> str:
     return _("Agreed result") if source == AssessmentKind.AGREED.value else _("Self-assessment")
 
 
-def facility_trends(session: Session, facility: Facility, show_agreed: Callable[[Round], bool],
+def facility_trends(session: Session, facility: Facility, show_agreed: Callable[[Assessment], bool],
                     language: str) -> Trends:
-    """Per round: the agreed result when there is one and ``show_agreed(round)``, else the submitted self-assessment."""
+    """Per round: the agreed result when there is one and ``show_agreed(agreed)``, else the submitted self-assessment."""
     chosen: dict[int, Assessment] = {}
     for a in queries.facility_results(session, facility.id):  # oldest round first
         current = chosen.get(a.round_id)
-        if a.kind == AssessmentKind.AGREED.value and show_agreed(a.round):
+        if a.kind == AssessmentKind.AGREED.value and show_agreed(a):
             chosen[a.round_id] = a
         elif a.kind == AssessmentKind.SELF.value and (current is None or current.kind != AssessmentKind.AGREED.value):
             chosen[a.round_id] = a

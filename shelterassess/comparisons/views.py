@@ -8,18 +8,15 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, current_app, render_template, request, send_file
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
+from shelterassess.assessments import release_queries
 from shelterassess.auth import permissions as perm
 from shelterassess.comparisons import display, queries
-from shelterassess.comparisons.report_data import (
-    NationalParams,
-    facility_comparison,
-    facility_trends,
-    national_summary,
-)
+from shelterassess.comparisons.national_data import OTHER_PROVINCES, NationalParams, national_summary
+from shelterassess.comparisons.report_data import facility_comparison, facility_trends
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility
 from shelterassess.i18n import current_language, supported_locales
@@ -39,6 +36,8 @@ def _formats():
     return {
         "fmt_kappa": display.format_kappa, "fmt_signed": display.format_signed,
         "fmt_points": display.format_points, "pairs_label": display.pairs_label,
+        "kappa_note": display.kappa_note, "kappa_mark": display.kappa_mark,
+        "kappa_footnotes": display.kappa_footnotes,
     }
 
 
@@ -56,7 +55,9 @@ def _pdf(data: bytes, filename: str):
 @login_required
 def index():
     require(perm.can_view_national_comparison(current_user))
-    return render_template("comparisons/index.html", rounds=round_queries.all_rounds(db.session))
+    rounds = round_queries.all_rounds(db.session)
+    return render_template("comparisons/index.html", rounds=rounds,
+                           release_counts=release_queries.release_counts(db.session, [r.id for r in rounds]))
 
 
 # -- one facility in one round -------------------------------------------------------
@@ -93,12 +94,19 @@ def facility_pdf(facility_id: int, round_id: int):
 # -- national view of a round -----------------------------------------------------------
 
 def _national_params() -> NationalParams:
+    province = request.args.get("province", "")
     return NationalParams(
-        province_id=request.args.get("province", type=int),
+        province_id=int(province) if province.isdigit() else None,
         sort=request.args.get("sort", "facility"),
         descending=request.args.get("order") == "desc",
         anonymised=request.args.get("anonymised") == "1",
+        other_provinces=province == OTHER_PROVINCES,
     )
+
+
+def _national_summary(round_: Round, params: NationalParams, language: str):
+    return national_summary(db.session, round_, params, language,
+                            kappa_min_pairs=current_app.config["KAPPA_MIN_PAIRS"])
 
 
 @bp.route("/rounds/<int:round_id>/national")
@@ -106,7 +114,7 @@ def _national_params() -> NationalParams:
 def national(round_id: int):
     require(perm.can_view_national_comparison(current_user))
     round_ = get_or_404(Round, round_id)
-    data = national_summary(db.session, round_, _national_params(), current_language())
+    data = _national_summary(round_, _national_params(), current_language())
     chart = display.svg(display.national_chart(data), "national-chart")
     return render_template("comparisons/national.html", data=data, round=round_, chart=chart)
 
@@ -119,7 +127,7 @@ def national_pdf(round_id: int):
     params = _national_params()
     language = _language()
     with force_locale(language):
-        pdf = NationalRenderer().render(national_summary(db.session, round_, params, language))
+        pdf = NationalRenderer().render(_national_summary(round_, params, language))
     suffix = "-anonymised" if params.anonymised else ""
     return _pdf(pdf, f"national-round{round_.id}{suffix}.pdf")
 
@@ -131,7 +139,7 @@ def national_pdf(round_id: int):
 def trends(facility_id: int):
     facility = db.session.get(Facility, facility_id)
     visible_or_404(facility, facility is not None and perm.can_view_trends(current_user, facility))
-    data = facility_trends(db.session, facility, lambda r: perm.can_view_agreed_result(current_user, facility, r),
+    data = facility_trends(db.session, facility, lambda a: perm.can_view_agreed_result(current_user, facility, a.round, a),
                            current_language())
     chart = display.svg(display.trend_chart(data), "trend-chart")
     return render_template("comparisons/trends.html", data=data, facility=facility, chart=chart)

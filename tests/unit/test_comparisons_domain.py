@@ -7,6 +7,7 @@ import pytest
 
 from shelterassess.comparisons.domain import (
     Agreement,
+    KappaUndefined,
     agreement,
     area_comparison,
     area_percentage,
@@ -18,11 +19,14 @@ from shelterassess.comparisons.domain import (
 )
 
 
-def brute_force_quadratic_kappa(pairs: list[tuple[int, int]]) -> float:
+def brute_force_quadratic_kappa(pairs: list[tuple[int, int]]) -> float | None:
     """Independent formulation: quadratic kappa = 1 - D_obs / D_exp where
     D_obs = mean over pairs of (a - b)^2 and D_exp = mean over ALL cross
     combinations (a_i, b_j), i.e. chance pairing, of (a_i - b_j)^2.
-    The 1/(k-1)^2 weight scaling cancels in the ratio."""
+    The 1/(k-1)^2 weight scaling cancels in the ratio.
+    Undefined (None) with no pairs or when D_exp = 0 (0/0)."""
+    if not pairs:
+        return None
     a_list = [a for a, _ in pairs]
     b_list = [b for _, b in pairs]
     d_obs = sum((a - b) ** 2 for a, b in pairs) / len(pairs)
@@ -31,6 +35,8 @@ def brute_force_quadratic_kappa(pairs: list[tuple[int, int]]) -> float:
         for b in b_list:
             total += (a - b) ** 2
     d_exp = total / (len(a_list) * len(b_list))
+    if d_exp == 0:
+        return None
     return 1 - d_obs / d_exp
 
 
@@ -80,28 +86,65 @@ def test_all_na_gives_none_not_zero():
     result = agreement([(None, 2), (1, None), (None, None)])
     assert result == Agreement(
         n=0, na_excluded=3, exact_pct=None, within_one_pct=None,
-        kappa=None, mean_difference=None,
+        kappa=None, mean_difference=None, kappa_undefined_reason=KappaUndefined.NO_PAIRS,
     )
 
 
 def test_empty_input():
     result = agreement([])
     assert result.n == 0 and result.na_excluded == 0 and result.kappa is None
+    assert result.kappa_undefined_reason == KappaUndefined.NO_PAIRS
+    assert weighted_kappa([]) is None
 
 
 def test_perfect_agreement_kappa_is_one():
     result = agreement([(0, 0), (1, 1), (2, 2), (3, 3), (2, 2)])
     assert result.kappa == 1.0
+    assert result.kappa_undefined_reason is None
     assert result.exact_pct == 100.0
     assert result.mean_difference == 0.0
 
 
-def test_single_identical_category_kappa_is_one():
-    # Both raters always said 2: expected disagreement sum(w*E) = 0, so the
-    # formula is 0/0; documented convention is 1.0 (observed disagreement 0).
-    result = agreement([(2, 2), (2, 2), (2, 2)])
-    assert result.kappa == 1.0
-    assert result.exact_pct == 100.0
+@pytest.mark.parametrize("level", [0, 1, 2, 3])
+def test_single_identical_level_kappa_is_undefined(level):
+    # Both raters always said the same level: r = c = (n at that level), so every
+    # term r_i c_j (i-j)^2 is 0 -> expected disagreement 0, observed 0: kappa = 0/0.
+    # Undefined, not 1.0 (docs/decisions.md): answering one level everywhere is no agreement.
+    result = agreement([(level, level)] * 6)
+    assert result.kappa is None
+    assert result.kappa_undefined_reason == KappaUndefined.SINGLE_LEVEL
+    assert result.exact_pct == 100.0 and result.within_one_pct == 100.0
+    assert weighted_kappa([(level, level)] * 6) is None
+
+
+def test_one_rater_constant_the_other_not_is_zero_not_undefined():
+    # A always 2, B (2, 3): r = (0,0,2,0), c = (0,0,1,1); expected sum r_i c_j d2 = 2*1*1 = 2,
+    # observed sum d2 C = 1 -> kappa = 1 - 2 * 1 / 2 = 0.
+    result = agreement([(2, 2), (2, 3)])
+    assert result.kappa == pytest.approx(0.0)
+    assert result.kappa_undefined_reason is None
+
+
+def test_both_constant_on_different_levels_is_defined():
+    # A always 1, B always 3: expected = n^2 * 4, observed = n * 4 -> kappa = 1 - n*4n/(4n^2) = 0.
+    assert agreement([(1, 3)] * 4).kappa == pytest.approx(0.0)
+
+
+def test_minimum_pairs_withholds_kappa():
+    pairs = [(0, 0), (1, 1), (2, 3), (3, 3)]  # 4 pairs, kappa defined
+    assert agreement(pairs).kappa is not None
+    withheld = agreement(pairs, min_kappa_pairs=5)
+    assert withheld.kappa is None and withheld.kappa_undefined_reason == KappaUndefined.TOO_FEW_PAIRS
+    assert withheld.kappa_min_pairs == 5
+    assert withheld.exact_pct == 75.0 and withheld.n == 4  # the other figures stay
+    five = agreement(pairs + [(1, 2)], min_kappa_pairs=5)
+    assert five.kappa == pytest.approx(brute_force_quadratic_kappa(pairs + [(1, 2)]))
+    assert five.kappa_undefined_reason is None
+    # no pairs at all is reported as such, whatever the minimum
+    assert agreement([(None, 1)], min_kappa_pairs=5).kappa_undefined_reason == KappaUndefined.NO_PAIRS
+    # few pairs and a single level: the minimum is what the reader is told
+    assert agreement([(2, 2)] * 3, min_kappa_pairs=5).kappa_undefined_reason == KappaUndefined.TOO_FEW_PAIRS
+    assert agreement([(2, 2)] * 5, min_kappa_pairs=5).kappa_undefined_reason == KappaUndefined.SINGLE_LEVEL
 
 
 def test_systematic_plus_one_over_rating():
@@ -149,6 +192,26 @@ def test_kappa_matches_brute_force_with_independent_raters():
     rng = random.Random(7)
     pairs = [(rng.randint(0, 3), rng.randint(0, 3)) for _ in range(50)]
     assert weighted_kappa(pairs) == pytest.approx(brute_force_quadratic_kappa(pairs))
+
+
+def test_kappa_matches_brute_force_on_small_and_degenerate_samples():
+    # Few pairs over few levels hit the undefined case (both raters on one level) often;
+    # weighted_kappa must be None exactly where the brute force divides 0 by 0.
+    rng = random.Random(11)
+    undefined = 0
+    for _ in range(400):
+        size = rng.randint(0, 4)
+        used = rng.sample([0, 1, 2, 3], rng.randint(1, 2))
+        pairs = [(rng.choice(used), rng.choice(used)) for _ in range(size)]
+        expected = brute_force_quadratic_kappa(pairs)
+        if expected is None:
+            undefined += 1
+            assert weighted_kappa(pairs) is None, pairs
+            assert agreement(pairs).kappa_undefined_reason in (KappaUndefined.NO_PAIRS, KappaUndefined.SINGLE_LEVEL)
+        else:
+            assert weighted_kappa(pairs) == pytest.approx(expected), pairs
+            assert agreement(pairs).kappa_undefined_reason is None
+    assert undefined > 50  # the degenerate case was really exercised
 
 
 # ---------------------------------------------------------------- gaps
@@ -242,6 +305,18 @@ def test_low_agreement_indicators_with_real_agreements():
         "opposite": agreement([(0, 3), (3, 0), (1, 2)]),
     }
     assert low_agreement_indicators(per_indicator) == ["opposite"]
+
+
+def test_low_agreement_falls_back_to_exact_when_kappa_is_undefined_or_withheld():
+    per_indicator = {
+        # single level everywhere: kappa undefined, exact 100 % -> not low (before: kappa 1.0, not low either)
+        "constant": agreement([(2, 2)] * 6),
+        # 3 pairs, withheld below 5: (3,1) (1,1) (3,2): exact 33.3 % < 50 -> low on exact agreement
+        "few_bad": agreement([(3, 1), (1, 1), (3, 2)], min_kappa_pairs=5),
+        # 3 pairs, withheld: (1,1) (3,3) (0,3): exact 66.7 % -> not low (its kappa 0.13 is not used)
+        "few_ok": agreement([(1, 1), (3, 3), (0, 3)], min_kappa_pairs=5),
+    }
+    assert low_agreement_indicators(per_indicator) == ["few_bad"]
 
 
 # ---------------------------------------------------------------- calibration

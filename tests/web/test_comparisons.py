@@ -153,9 +153,9 @@ def test_facility_comparison_pdf(client, cw):
 def test_national_table_sorts_by_any_column(client, cw):
     login(client, cw.national)
     html = get(client, national_url(cw))
-    assert rows(html, "national-table") == [
-        "RC-B · Trung tâm tiếp nhận B Lao Cai 33.3% 100.0% 66.7%",
-        "SH-A · Nhà tạm lánh A Ha Noi 66.7% 50.0% 58.3%",
+    assert rows(html, "national-table") == [  # last column: red flags of the agreed result
+        "RC-B · Trung tâm tiếp nhận B Lao Cai 33.3% 100.0% 66.7% 0",
+        "SH-A · Nhà tạm lánh A Ha Noi 66.7% 50.0% 58.3% 0",
         "SH-C · Nhà tạm lánh C Ha Noi no agreed result",
     ]
     order = lambda query: [r.split(" ")[0] for r in rows(get(client, national_url(cw, query)), "national-table")]
@@ -180,13 +180,15 @@ def test_national_table_province_filter_and_means(client, cw):
     assert rows(html, "mean-table") == ["A. Facilities 33.3% 1", "B. Confidentiality 100.0% 1"]
 
 
-def test_national_agreement_per_indicator_and_low_agreement_list(client, cw):
+def test_national_agreement_per_indicator_and_low_agreement_list(client, cw, app, monkeypatch):
+    monkeypatch.setitem(app.config, "KAPPA_MIN_PAIRS", 3)  # the default 5 would hide every kappa here
     login(client, cw.national)
     html = get(client, national_url(cw))
     table = rows(html, "indicator-agreement")
     # A1: (3,1) (0,2) (3,0) -> kappa 1 - 3*17/33 = -0.55; B1: (1,1) (3,3) (0,3) -> 1 - 3*9/31 = 0.13
     assert table[0] == "A1 Private, safe bedrooms 0.0% 0.0% -0.55 3 pairs, 0 excluded as N/A"
-    assert table[1] == "A2 Play space for children 100.0% 100.0% 1.00 2 pairs, 1 excluded as N/A"
+    # A2: (1,1) (3,3): kappa 1.00, but only 2 pairs < 3
+    assert table[1] == "A2 Play space for children 100.0% 100.0% – ‡ 2 pairs, 1 excluded as N/A"
     assert table[2] == "B1 Files carry a code, not a name 66.7% 66.7% 0.13 3 pairs, 0 excluded as N/A"
     assert table[3] == "B2 Files are locked 66.7% 100.0% 0.80 3 pairs, 0 excluded as N/A"
     low = section(html, "low-agreement")
@@ -222,7 +224,10 @@ def test_national_pdf(client, cw):
     assert "SH-A – Nhà tạm lánh A" in content and "RC-B" in content
     assert "58.3%" in content and "no agreed result" in content
     assert "50.0%" in content and "75.0%" in content  # national means
-    assert "need clearer descriptors or training" in content and "-0.55" in content
+    assert "need clearer descriptors or training" in content
+    # 3 pairs per indicator < KAPPA_MIN_PAIRS (5): no per-indicator kappa, a footnote says why
+    assert "-0.55" not in content and "–‡ 3 pairs" in content
+    assert "‡ Weighted kappa not shown: fewer than 5 pairs" in content
 
 
 def test_national_view_in_vietnamese(client_vi, cw):

@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from shelterassess.comparisons import display
-from shelterassess.comparisons.report_data import AgreementLine, FacilityComparison
+from shelterassess.comparisons.report_data import AgreementLine, FacilityComparison, ScoredLine
 from shelterassess.reports.fonts import REGULAR
 from shelterassess.reports.renderers.base import BaseReport
 from shelterassess.reports.renderers.components import grid_table, na_label
@@ -21,11 +21,14 @@ NUM_COL = 17 * mm
 
 class ComparisonRenderer(BaseReport):
     def title(self, data: FacilityComparison) -> str:
-        return f"{_('Comparison report')}: {data.facility_code} – {data.round_name}"
+        """The same (translated) heading as the page; it is the PDF's metadata title."""
+        return _("Self vs peer vs agreed: %(facility)s, %(round)s", facility=data.facility_code,
+                 round=data.round_name)
 
     def story(self, data: FacilityComparison) -> list[Flowable]:
         return [
             *self.cover(data),
+            *self.agreed_highlights(data),
             *self.chart(data),
             *self.area_table(data),
             *self.flagged(data),
@@ -54,6 +57,27 @@ class ComparisonRenderer(BaseReport):
             notes.append(_("The agreed result is not finalised yet."))
         story += [self.para(note, "muted") for note in notes]
         return story
+
+    def agreed_highlights(self, d: FacilityComparison) -> list[Flowable]:
+        """The finalised agreed result's red flags and lowest indicators."""
+        if not d.has_agreed:
+            return []
+        story: list[Flowable] = [self.para(_("Red flags of the agreed result: critical indicators scored 0"), "h1")]
+        if d.agreed_red_flags:
+            story += [self.para(f"{r.code} {r.text}", "warning") for r in d.agreed_red_flags]
+        else:
+            story.append(self.para(_("No critical indicator of the agreed result is scored 0.")))
+        return story + [CondPageBreak(30 * mm), self.para(_("Lowest indicators of the agreed result"), "h1"),
+                        self.scored_table(d.agreed_lowest)]
+
+    def scored_table(self, lines: tuple[ScoredLine, ...]) -> Flowable:
+        rows = [[self.para(_("Indicator"), "cell_bold"), self.para(_("Agreed"), "cell_bold")]]
+        red_flag = _("red flag")
+        for line in lines:
+            flag = f" ({red_flag})" if line.red_flag else ""
+            style = "cell_bold" if line.red_flag else "cell"
+            rows.append([self.para(f"{line.code} {line.text}{flag}", style), self.para(line.value, style)])
+        return grid_table(rows, self.widths(1))
 
     def chart(self, d: FacilityComparison) -> list[Flowable]:
         """The same chart as the page, with NFC labels."""
@@ -106,7 +130,8 @@ class ComparisonRenderer(BaseReport):
         if not d.agreements:
             return story + [self.para(_("Agreement needs a submitted self-assessment and peer assessment, or two peer "
                                         "assessments."))]
-        return story + [self.agreement_table(line) for line in d.agreements]
+        return story + [self.agreement_table(line) for line in d.agreements] + [
+            self.para(note, "muted") for note in display.kappa_footnote_lines(d.all_agreements)]
 
     def agreement_table(self, line: AgreementLine) -> Flowable:
         heads = [_("Scope"), _("Exact agreement"), _("Within one point"), _("Weighted kappa"), _("Pairs compared")]
@@ -115,7 +140,7 @@ class ComparisonRenderer(BaseReport):
             style = "cell_bold" if i == 0 else "cell"
             rows.append([self.para(scope, style), self.para(format_pct(a.exact_pct), style),
                          self.para(format_pct(a.within_one_pct), style),
-                         self.para(display.format_kappa(a.kappa), style),
+                         self.para(display.kappa_text(a), style),
                          self.para(display.pairs_label(a), style)])
         rest = self.content_width - 3 * 26 * mm
         table = grid_table(rows, [rest * 0.58, 26 * mm, 26 * mm, 26 * mm, rest * 0.42])

@@ -1,7 +1,8 @@
 """The national summary of a round (agreed results, national means, rater agreement), as a PDF.
 
 Landscape, so the facilities × areas table fits. In anonymised mode the data already
-carries codes such as "F-01" instead of names and facility codes, and no province.
+carries codes such as "F-01" instead of names and facility codes, and small provinces
+merged into "Other provinces" (:mod:`shelterassess.comparisons.national_data`).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, TableStyle
 
 from shelterassess.comparisons import display
-from shelterassess.comparisons.report_data import NationalSummary
+from shelterassess.comparisons.national_data import NationalSummary
 from shelterassess.reports.fonts import REGULAR
 from shelterassess.reports.renderers.base import BaseReport
 from shelterassess.reports.renderers.components import grid_table
@@ -22,13 +23,15 @@ from shelterassess.web.templating import format_pct
 
 DASH = "–"
 NUM_COL = 17 * mm
+FLAGS_COL = 30 * mm
 
 
 class NationalRenderer(BaseReport):
     pagesize = landscape(A4)
 
     def title(self, data: NationalSummary) -> str:
-        return f"{_('National summary')}: {data.round_name}"
+        """The same (translated) heading as the page; it is the PDF's metadata title."""
+        return _("National comparison: %(round)s", round=data.round_name)
 
     def story(self, data: NationalSummary) -> list[Flowable]:
         return [*self.cover(data), *self.results_table(data), *self.means(data), *self.agreement(data)]
@@ -41,31 +44,37 @@ class NationalRenderer(BaseReport):
         ]
         if d.params.anonymised:
             story.append(self.para(_("Anonymised for workshops: facilities are shown by a code that stays the same "
-                                     "within this round; names, facility codes and provinces are hidden."), "warning"))
+                                     "within this round; names, facility codes, types, capacities and visit dates "
+                                     "are hidden. Provinces with fewer than %(n)d facilities with a result are shown "
+                                     "together as “Other provinces”.", n=d.min_facilities_per_province), "warning"))
         return story
 
     def results_table(self, d: NationalSummary) -> list[Flowable]:
-        anonymised = d.params.anonymised
-        heads = [_("Facility")] + ([] if anonymised else [_("Province")]) + [a.code for a in d.areas] + [_("Overall")]
+        heads = [_("Facility"), _("Province"), *[a.code for a in d.areas], _("Overall"), _("Red flags")]
         rows = [[self.para(h, "cell_bold") for h in heads]]
-        first_value = 1 if anonymised else 2
         spans = []
         for r in d.rows:
-            label = r.code if anonymised else f"{r.code} – {r.name}"
-            cells = [self.para(label, "cell")] + ([] if anonymised else [self.para(r.province, "cell")])
+            label = r.code if d.params.anonymised else f"{r.code} – {r.name}"
+            cells = [self.para(label, "cell"), self.para(r.province, "cell")]
             if r.has_result:
                 cells += [self.para(format_pct(v), "cell") for v in (*r.percentages, r.overall)]
+                cells.append(self.para(self.red_flags(r.red_flags), "cell_bold" if r.red_flags else "cell"))
             else:
-                cells += [self.para(_("no agreed result"), "cell")] + [""] * len(d.areas)
-                spans.append(("SPAN", (first_value, len(rows)), (-1, len(rows))))
+                cells += [self.para(_("no agreed result"), "cell")] + [""] * (len(d.areas) + 1)
+                spans.append(("SPAN", (2, len(rows)), (-1, len(rows))))
             rows.append(cells)
         numeric = len(d.areas) + 1
-        rest = self.content_width - numeric * NUM_COL
-        widths = [rest] if anonymised else [rest * 0.62, rest * 0.38]
-        table = grid_table(rows, widths + [NUM_COL] * numeric)
+        rest = self.content_width - numeric * NUM_COL - FLAGS_COL
+        table = grid_table(rows, [rest * 0.62, rest * 0.38] + [NUM_COL] * numeric + [FLAGS_COL])
         table.setStyle(TableStyle(spans))
         key = "; ".join(f"{a.code} = {a.title}" for a in d.areas)
-        return [self.para(_("Agreed area scores (%)"), "h1"), self.para(key, "muted"), table]
+        return [self.para(_("Agreed area scores (%)"), "h1"), self.para(key, "muted"),
+                self.para(_("Red flags: critical indicators scored 0 in the agreed result."), "muted"), table]
+
+    @staticmethod
+    def red_flags(codes: tuple[str, ...]) -> str:
+        """"0", or "2 (B1, D4)"."""
+        return f"{len(codes)} ({', '.join(codes)})" if codes else "0"
 
     def means(self, d: NationalSummary) -> list[Flowable]:
         areas = tuple(replace(a, title=normalize(a.title)) for a in d.areas)
@@ -85,15 +94,17 @@ class NationalRenderer(BaseReport):
             CondPageBreak(60 * mm), self.para(_("Rater agreement by indicator (self vs peer)"), "h1"),
             self.para(_("All indicators: exact agreement %(exact)s, within one point %(within)s, weighted kappa "
                         "%(kappa)s (%(pairs)s).", exact=format_pct(o.exact_pct), within=format_pct(o.within_one_pct),
-                        kappa=display.format_kappa(o.kappa), pairs=display.pairs_label(o))),
+                        kappa=display.kappa_text(o), pairs=display.pairs_label(o))),
             self.para(_("Low agreement: these indicators need clearer descriptors or training"), "h2"),
             self.para(_("Listed when at least %(n)d pairs were scored and the weighted kappa is below %(kappa)s (or, "
-                        "when kappa cannot be computed, exact agreement is below %(exact)s). Worst first.",
-                        n=3, kappa=display.format_kappa(0.4), exact=format_pct(50)), "muted"),
+                        "when kappa is not shown, exact agreement is below %(exact)s). Worst first.",
+                        n=3, kappa=display.format_kappa(0.4), exact=format_pct(50)) + " "
+                      + _("An indicator's weighted kappa is shown only from %(n)d pairs scored by both.",
+                          n=d.kappa_min_pairs), "muted"),
         ]
         if d.low_agreement:
             story += [self.para(f"{i.code} {i.text}: " + _("weighted kappa %(kappa)s, exact agreement %(exact)s",
-                                kappa=display.format_kappa(i.agreement.kappa), exact=format_pct(i.agreement.exact_pct)))
+                                kappa=display.kappa_text(i.agreement), exact=format_pct(i.agreement.exact_pct)))
                       for i in d.low_agreement]
         else:
             story.append(self.para(_("No indicator has low agreement.")))
@@ -101,9 +112,10 @@ class NationalRenderer(BaseReport):
         rows = [[self.para(h, "cell_bold") for h in heads]] + [
             [self.para(f"{i.code} {i.text}", "cell"), self.para(format_pct(i.agreement.exact_pct), "cell"),
              self.para(format_pct(i.agreement.within_one_pct), "cell"),
-             self.para(display.format_kappa(i.agreement.kappa), "cell"),
+             self.para(display.kappa_text(i.agreement), "cell"),
              self.para(display.pairs_label(i.agreement), "cell")]
             for i in d.indicators
         ]
         widths = [self.content_width - 3 * 25 * mm - 50 * mm, 25 * mm, 25 * mm, 25 * mm, 50 * mm]
-        return story + [self.gap(3), grid_table(rows, widths)]
+        notes = display.kappa_footnote_lines([o, *(i.agreement for i in d.indicators)])
+        return story + [self.gap(3), grid_table(rows, widths), *[self.para(note, "muted") for note in notes]]
