@@ -49,6 +49,7 @@ bench: setup
 clean:
 	rm -rf $(VENV) .pytest_cache
 
+# --ignore-dirs: by default pybabel skips every folder whose name starts with _ (templates/_macros/ was lost).
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o shelterassess/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__' -o shelterassess/translations/messages.pot . >/dev/null
 	$(BIN)/pybabel update -i shelterassess/translations/messages.pot -d shelterassess/translations --no-fuzzy-matching

@@ -26,6 +26,9 @@ class DefaultConfig:
     REMEMBER_COOKIE_DURATION = dt.timedelta(seconds=0)
     #: Largest accepted request body (bytes). A score sheet with notes is well under this.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: Every form and POST needs a CSRF token (Flask-WTF). Never turn this off in production;
+    #: only tests switch it off (tests/web/test_csrf_default.py checks it stays on here).
+    WTF_CSRF_ENABLED = True
     #: CSRF tokens live as long as the session (they are tied to it).
     WTF_CSRF_TIME_LIMIT = None
     #: Activation links for new users expire after this long.
@@ -42,7 +45,6 @@ class DefaultConfig:
     #: argon2id cost parameters (time_cost, memory_cost in KiB, parallelism); None = argon2-cffi's
     #: defaults (t=3, m=64 MiB, p=4). Only tests lower them.
     PASSWORD_HASH_PARAMS = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     #: A calibration attempt passes only when both are reached against the reference scores:
     #: agreement within one point (percent of the indicators both scored) and
     #: quadratic-weighted kappa (an undefined kappa fails). See docs/decisions.md.
@@ -51,3 +53,4 @@ class DefaultConfig:
     #: Per-indicator weighted kappa across facilities (national view) is shown only from this
     #: many self/peer pairs scored by both; below it the page and PDF show "–" with a footnote.
     KAPPA_MIN_PAIRS = 5
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -7,12 +7,16 @@
 * Red flag: a *critical* indicator scored 0, whatever the averages say.
 * Completeness = answered (scored or N/A) / total indicators.
 
-Percentages are kept unrounded; :func:`round_half_up` is for display and storage.
+Percentages are computed exactly (``fractions.Fraction``) and handed out as the nearest
+float, unrounded: a float mean of float area means can land just below a half
+(56.25 as 56.249999...) and then display as 56.2. Display rounds half-up once, with
+:func:`round_half_up_decimal`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
 MAX_SCORE = 3
@@ -48,7 +52,12 @@ class AreaScore:
     total: int
     answered: int
     applicable: int
-    percentage: float | None
+    exact_percentage: Fraction | None
+
+    @property
+    def percentage(self) -> float | None:
+        """The exact percentage as the nearest float (unrounded)."""
+        return None if self.exact_percentage is None else float(self.exact_percentage)
 
     @property
     def complete(self) -> bool:
@@ -84,20 +93,39 @@ class InvalidAnswer(ValueError):
     """An answer the score sheet does not accept (out of range, N/A where not allowed)."""
 
 
-def round_half_up(value: float | None, digits: int = 1) -> float | None:
-    """Round as people expect on paper (2.25 -> 2.3), not banker's rounding."""
-    if value is None:
-        return None
+def round_half_up_decimal(value: float | Fraction | Decimal | int, digits: int = 1) -> Decimal:
+    """Round as people expect on paper (2.25 -> 2.3, -2.25 -> -2.3), not banker's rounding.
+
+    A float is read as its shortest decimal form (``repr``: 56.25 stays 56.25), a
+    ``Fraction`` exactly. The result is a ``Decimal`` with ``digits`` decimals, so that
+    formatting it (Babel) does not round a second time.
+    """
     quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    if isinstance(value, Fraction):
+        scaled = abs(value) * 10**digits
+        magnitude = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)  # floor(x + 1/2)
+        return Decimal(-magnitude if value < 0 else magnitude).scaleb(-digits).quantize(quantum)
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return exact.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-def percentage(values: Iterable[int | None]) -> float | None:
-    """Mean of the values that are not None, as a percentage of MAX_SCORE."""
+def round_half_up(value: float | Fraction | Decimal | None, digits: int = 1) -> float | None:
+    """:func:`round_half_up_decimal` as a float (``None`` stays ``None``)."""
+    return None if value is None else float(round_half_up_decimal(value, digits))
+
+
+def exact_percentage(values: Iterable[int | None]) -> Fraction | None:
+    """Mean of the values that are not None, as a percentage of MAX_SCORE, exactly."""
     applicable = [v for v in values if v is not None]
     if not applicable:
         return None
-    return sum(applicable) / len(applicable) / MAX_SCORE * 100
+    return Fraction(sum(applicable) * 100, len(applicable) * MAX_SCORE)
+
+
+def percentage(values: Iterable[int | None]) -> float | None:
+    """:func:`exact_percentage` as the nearest float (unrounded)."""
+    exact = exact_percentage(values)
+    return None if exact is None else float(exact)
 
 
 def check_answer(spec: IndicatorSpec, answer: Answer) -> None:
@@ -117,14 +145,14 @@ def score_area(area: AreaSpec, answers: Mapping[str, Answer]) -> AreaScore:
         total=len(given),
         answered=sum(a.answered for a in given),
         applicable=sum(v is not None for v in values),
-        percentage=percentage(values),
+        exact_percentage=exact_percentage(values),
     )
 
 
 def score_sheet(areas: Sequence[AreaSpec], answers: Mapping[str, Answer], lowest: int = 5) -> SheetScore:
     area_scores = [score_area(area, answers) for area in areas]
-    existing = [a.percentage for a in area_scores if a.percentage is not None]
-    overall = sum(existing) / len(existing) if existing else None
+    existing = [a.exact_percentage for a in area_scores if a.exact_percentage is not None]
+    overall = float(sum(existing) / len(existing)) if existing else None
     return SheetScore(
         areas=area_scores,
         overall_percentage=overall,

@@ -39,6 +39,42 @@ def words(text: str | None) -> list[str]:
     return _WORD.findall(normalize(text))
 
 
+#: British spellings -> American, matched at the start of a normalised word ("programmes" ->
+#: "programs"). Search applies it to the query and the texts alike, so either spelling finds
+#: both. Only stems where the two spellings differ by more than a doubled consonant (that
+#: case, "counselling"/"counseling", is handled by :data:`_DOUBLED` for every word).
+SPELLING_VARIANTS = (
+    ("behaviour", "behavior"), ("centre", "center"), ("colour", "color"), ("defence", "defense"),
+    ("favour", "favor"), ("honour", "honor"), ("labour", "labor"), ("licence", "license"),
+    ("neighbour", "neighbor"), ("organis", "organiz"), ("programme", "program"), ("recognis", "recogniz"),
+    ("prioritis", "prioritiz"), ("minimis", "minimiz"), ("specialis", "specializ"), ("traumatis", "traumatiz"),
+)
+#: A doubled consonant counts as one: "counselling" ~ "counseling", "travelled" ~ "traveled".
+#: (Vietnamese syllables never double a consonant, so Vietnamese text is unaffected.)
+_DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1+")
+#: Query words written without spaces may join this many consecutive words of a text
+#: ("chiangmai" -> "Chiang Mai", "hochiminh" -> "Hồ Chí Minh").
+MAX_JOINED_WORDS = 4
+
+
+def spelling_key(word: str) -> str:
+    """One normalised word with spelling variants folded together (see :data:`SPELLING_VARIANTS`)."""
+    for british, american in SPELLING_VARIANTS:
+        if word.startswith(british):
+            word = american + word[len(british):]
+            break
+    return _DOUBLED.sub(r"\1", word)
+
+
+#: A word as search compares it: (normalised, with spelling variants folded).
+Term = tuple[str, str]
+
+
+def search_terms(text: str | None) -> list[Term]:
+    """The words of ``text`` as typed and folded (:func:`spelling_key`): what search compares."""
+    return [(w, spelling_key(w)) for w in words(text)]
+
+
 # -- the data ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -200,15 +236,48 @@ class _Match:
     in_title: int
 
 
-def _has_phrase(tokens: list[str], field_words: list[str]) -> bool:
-    n = len(tokens)
-    return any(all(field_words[i + j].startswith(t) for j, t in enumerate(tokens))
-               for i in range(len(field_words) - n + 1))
+def _starts(word: Term, token: Term) -> bool:
+    """The token starts the word as typed ("centr" -> "centre") or with spellings folded ("center")."""
+    return word[0].startswith(token[0]) or word[1].startswith(token[1])
 
 
-def _match(tokens: list[str], fields: tuple[str, str, str]) -> _Match | None:
-    field_words = [words(text) for text in fields]
-    hits = [{t for t in tokens if any(w.startswith(t) for w in ws)} for ws in field_words]
+def _span(token: Term, field_words: list[Term], i: int) -> int:
+    """How many words from ``field_words[i]`` on ``token`` matches: 1 when it starts that word,
+    k > 1 when it runs over k words written without spaces ("chiangmai"), 0 when it does not match."""
+    if i >= len(field_words):
+        return 0
+    if _starts(field_words[i], token):
+        return 1
+    folded, joined = token[1], field_words[i][1]
+    for k in range(2, MAX_JOINED_WORDS + 1):
+        if i + k > len(field_words) or not folded.startswith(joined):
+            return 0
+        joined = _DOUBLED.sub(r"\1", joined + field_words[i + k - 1][1])
+        if joined.startswith(folded):
+            return k
+    return 0
+
+
+def _has_phrase(tokens: list[Term], field_words: list[Term]) -> bool:
+    for start in range(len(field_words)):
+        i = start
+        for token in tokens:
+            taken = _span(token, field_words, i)
+            if not taken:
+                break
+            i += taken
+        else:
+            return True
+    return False
+
+
+def _found(token: Term, field_words: list[Term]) -> bool:
+    return any(_span(token, field_words, i) for i in range(len(field_words)))
+
+
+def _match(tokens: list[Term], fields: tuple[str, str, str]) -> _Match | None:
+    field_words = [search_terms(text) for text in fields]
+    hits = [{t for t in tokens if _found(t, ws)} for ws in field_words]
     wanted = set(tokens)
     if wanted - set().union(*hits):
         return None
@@ -223,7 +292,9 @@ def search(items: Iterable[Searchable], query: str | None, language: str = "en",
            labels: Labels | None = None) -> list[Searchable]:
     """Items that contain ``query`` in either language, diacritics and case ignored.
 
-    Each query word matches the start of a word ("tham van" finds "tham vấn"). When
+    Each query word matches the start of a word ("tham van" finds "tham vấn"), in
+    either spelling ("counseling" finds "counselling", "center" finds "centre"), or
+    several words written without spaces ("chiangmai" finds "Chiang Mai"). When
     some items hold the words side by side, in order, only those are returned:
     Vietnamese syllables are short and common, so "tham" and "van" found apart
     mean little. Otherwise every item holding all the words somewhere is returned.
@@ -232,7 +303,7 @@ def search(items: Iterable[Searchable], query: str | None, language: str = "en",
     words, then to the title in ``language``. An empty query keeps the given order.
     """
     items = list(items)
-    tokens = list(dict.fromkeys(words(query)))
+    tokens = list(dict.fromkeys(search_terms(query)))
     if not tokens:
         return items
     ranked = []
@@ -291,6 +362,23 @@ def indicators_for_case(slug: str, links: Mapping[str, Sequence[Link]]) -> list[
 def unknown_cases(links: Mapping[str, Sequence[Link]], slugs: Iterable[str]) -> list[str]:
     known = set(slugs)
     return sorted({link.case for items in links.values() for link in items if link.case not in known})
+
+
+# -- display -----------------------------------------------------------------------------
+
+def place_label(place: str, country_names: Sequence[str]) -> str:
+    """A case's place with its countries: "Mekong region (Cambodia, Laos, …)".
+
+    The list is left out when it only repeats the place ("Việt Nam", not
+    "Việt Nam (Việt Nam)"); names are compared without case, accents or spaces.
+    """
+    def key(text: str) -> str:
+        return "".join(words(text))
+
+    names = [n for n in country_names if n]
+    if not names or all(key(n) == key(place) for n in names):
+        return place
+    return f"{place} ({', '.join(names)})" if place else ", ".join(names)
 
 
 def split_csv(value: str | None) -> tuple[str, ...]:

@@ -122,7 +122,7 @@ def case(slug: str):
     return render_template("cases/case.html", case=case, applies=_applies_to(case),
                            pillars=_labels(case.pillars, queries.pillar_labels()),
                            themes=_labels(case.themes, queries.theme_labels()),
-                           countries=[country_name(c) for c in case.countries])
+                           place=domain.place_label(pick(case.country), [country_name(c) for c in case.countries]))
 
 
 @bp.route("/<slug>.pdf")

@@ -7,7 +7,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from shelterassess.auth import permissions
-from shelterassess.assessments.domain import round_half_up
+from shelterassess.assessments.domain import round_half_up_decimal
 from shelterassess.i18n import current_language, localized, pick
 
 
@@ -24,11 +24,16 @@ def init_templating(app: Flask) -> None:
 
 
 def format_pct(value: float | None, digits: int = 1) -> str:
-    """67.5 -> "67,5 %" in Vietnamese, "67.5%" in English; None -> an en dash."""
+    """67.5 -> "67,5 %" in Vietnamese, "67.5%" in English; None -> an en dash.
+
+    Rounded half-up once (56.25 -> 56.3); Babel gets the exact rounded ``Decimal``, so
+    its own half-even rounding never applies.
+    """
     if value is None:
         return "–"
-    rounded = round_half_up(value, digits)
-    return format_percent(rounded / 100, format="#,##0.0%" if digits == 1 else "#,##0%")
+    rounded = round_half_up_decimal(value, digits)
+    pattern = "#,##0." + "0" * digits + "%" if digits > 0 else "#,##0%"
+    return format_percent(rounded.scaleb(-2), format=pattern)
 
 
 def as_date(value: dt.datetime | dt.date | None) -> str:

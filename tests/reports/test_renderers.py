@@ -10,8 +10,13 @@ import io
 import re
 import unicodedata
 
+import dataclasses
+from pathlib import Path
+
 import flask
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask_babel import Babel, force_locale
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
@@ -20,16 +25,34 @@ from shelterassess.assessments.results import AreaRow, IndicatorRow, Results
 from shelterassess.reports.data import BlankArea, BlankIndicator, BlankLevel, BlankSheetReport, SelfAssessmentReport
 from shelterassess.reports.fonts import BOLD, REGULAR, register_fonts
 from shelterassess.reports.renderers.blank_sheet import BlankSheetRenderer
+from shelterassess.reports.renderers.components import na_label
 from shelterassess.reports.renderers.self_assessment import SelfAssessmentRenderer
 from shelterassess.reports.text import para_text
 
 NASTY = 'score < 5 & <img src="/etc/hostname"/>'
+CATALOG = Path(__file__).resolve().parents[2] / "shelterassess" / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
 GENERATED = dt.datetime(2027, 3, 4, 5, 6, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
 def babel_ctx():
     app = flask.Flask(__name__)
+    Babel(app)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def vi_babel_ctx(tmp_path):
+    """A bare app with the Vietnamese catalogue, compiled here from messages.po (no `make` needed)."""
+    with CATALOG.open("rb") as fh:
+        catalog = read_po(fh, locale="vi")
+    target = tmp_path / "vi" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.mo").open("wb") as fh:
+        write_mo(fh, catalog)
+    app = flask.Flask(__name__)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path)
     Babel(app)
     with app.app_context():
         yield app
@@ -272,6 +295,25 @@ def test_blank_sheet_never_splits_an_indicator(babel_ctx):
         notes = [n for n, text in enumerate(pages) if f"Tiêu chí {ind.code}:" in text]
         assert len(first) == len(last) == len(notes) == 1
         assert first == last == notes
+
+
+def test_vietnamese_blank_sheet_keeps_the_na_label_whole(vi_babel_ctx):
+    """D6, H5 and H6 of the standard sheet printed "Không áp dụng" one syllable piece per line."""
+    label = "Không áp dụng"
+    with_na = dataclasses.replace(blank_sheet(), language="vi")
+    without_na = dataclasses.replace(with_na, areas=tuple(
+        dataclasses.replace(area, indicators=tuple(dataclasses.replace(i, na_allowed=False) for i in area.indicators))
+        for area in with_na.areas))
+    with force_locale("vi"):
+        assert na_label() == label  # the catalogue is loaded
+        text = full_text(BlankSheetRenderer(generated_at=GENERATED).render(with_na))
+        baseline = full_text(BlankSheetRenderer(generated_at=GENERATED).render(without_na))
+    allowed = sum(ind.na_allowed for area in with_na.areas for ind in area.indicators)
+    # each N/A row prints the label and "Không áp dụng tại cơ sở này", both as whole words on one line
+    assert text.count(label) - baseline.count(label) == 2 * allowed
+    assert text.count(f"{label}: {label} tại cơ sở này") == allowed
+    fragments = [line for line in text.splitlines() if line.strip() and line.strip() in label and line.strip() != label]
+    assert not fragments
 
 
 def test_blank_sheet_escapes_sheet_text(babel_ctx):

@@ -134,6 +134,60 @@ def test_real_library_search(real_cases, real_labels):
     assert search(real_cases, "nha tam lanh", "vi", real_labels)[0].slug == "shelter-self-improvement-vietnam"
 
 
+@pytest.mark.parametrize("query, text", [
+    ("counseling", "Psychological counselling for residents"),  # US spelling finds the UK one
+    ("counselling", "Psychological counseling for residents"),  # and the other way round
+    ("counselors", "Trained counsellors"),
+    ("traveled", "Victims travelled home"),  # the general rule: a doubled consonant counts once
+    ("modeling", "Modelling good practice"),
+    ("center", "A one-stop crisis centre"),  # the variant table
+    ("programs", "Two programmes ran"),
+    ("labor", "Child labour"),
+    ("organization", "Partner organisations"),
+    ("behavior", "Staff behaviour"),
+    ("centr", "A one-stop crisis centre"),  # a word still being typed matches as typed
+    ("labou", "Child labour"),
+])
+def test_spelling_variants_match(query, text):
+    case = make_case("c", body_en=text)
+    other = make_case("o", body_en="Police training on evidence")
+    assert search([other, case], query, "en") == [case]
+
+
+@pytest.mark.parametrize("query, text", [
+    ("chiangmai", "The Chiang Mai Model"),
+    ("ChiangMai model", "The Chiang Mai Model"),
+    ("hochiminh", "Nhà tạm lánh ở Thành phố Hồ Chí Minh"),
+    ("ho chi minh", "Nhà tạm lánh ở Thành phố Hồ Chí Minh"),
+    ("hochi", "Nhà tạm lánh ở Thành phố Hồ Chí Minh"),  # typed so far
+    ("thanhhoa", "Tỉnh Thanh Hóa"),  # the doubled letter where the words join
+    ("laocai", "Lào Cai"),
+])
+def test_place_names_written_without_spaces_match(query, text):
+    case = make_case("c", body_vi=text)
+    assert search([case], query, "vi") == [case]
+
+
+@pytest.mark.parametrize("query", ["chiangmaix", "chiangmao", "maichiang", "hochiminhcity"])
+def test_joined_words_must_follow_each_other(query):
+    case = make_case("c", body_en="The Chiang Mai Model in Ho Chi Minh")
+    assert search([case], query, "en") == []
+
+
+def test_joined_place_name_is_a_phrase():
+    joined = make_case("joined", title_en="Alpha", body_en="The Chiang Mai model of cooperation")
+    apart = make_case("apart", title_en="Beta", body_en="Mai met Chiang; a model")
+    assert search([apart, joined], "chiangmai model", "en") == [joined]
+
+
+def test_real_library_finds_spelling_variants_and_joined_place_names(real_cases, real_labels):
+    found = [c.slug for c in search(real_cases, "counseling", "en", real_labels)]
+    assert "shelter-self-improvement-vietnam" in found
+    assert [c.slug for c in search(real_cases, "counselling", "en", real_labels)] == found
+    assert search(real_cases, "chiangmai", "vi", real_labels)[0].slug == "chiang-mai-model-thailand"
+    assert search(real_cases, "chiangmai", "en", real_labels)[0].slug == "chiang-mai-model-thailand"
+
+
 def test_practices_are_searched_with_cases():
     practice = Practice(id=7, title={"vi": "Sổ tay nội quy tích cực", "en": ""}, summary={"vi": "", "en": ""},
                         body={"vi": "", "en": "Rules rewritten with residents"}, pillars=("protection",),
@@ -180,6 +234,20 @@ def test_indicators_for_case_and_unknown_cases():
     links = {"k1": (Link("x", {}), Link("y", {})), "k2": (Link("x", {}),)}
     assert [key for key, _ in domain.indicators_for_case("x", links)] == ["k1", "k2"]
     assert domain.unknown_cases(links, ["x"]) == ["y"]
+
+
+@pytest.mark.parametrize("place, names, expected", [
+    ("Việt Nam", ["Việt Nam"], "Việt Nam"),
+    ("Vietnam", ["Vietnam"], "Vietnam"),
+    ("Viet Nam", ["Vietnam"], "Viet Nam"),  # spaces, case and accents do not make a second name
+    ("Thái Lan", ["Thái Lan"], "Thái Lan"),
+    ("Mekong region", ["Cambodia", "Laos"], "Mekong region (Cambodia, Laos)"),
+    ("Tiểu vùng sông Mê Kông", ["Campuchia", "Việt Nam"], "Tiểu vùng sông Mê Kông (Campuchia, Việt Nam)"),
+    ("Indonesia", [], "Indonesia"),
+    ("", ["Ecuador"], "Ecuador"),
+])
+def test_place_label_names_a_country_once(place, names, expected):
+    assert domain.place_label(place, names) == expected
 
 
 def test_csv_helpers():

@@ -2,28 +2,25 @@
 from __future__ import annotations
 
 import re
+import tempfile
 import unicodedata
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+
+from tests.unit.test_extraction import extract_like_make
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "shelterassess" / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]")
 
 
 def source_messages() -> set[str]:
-    found = set()
-    for directory, method in (("shelterassess", "python"), ("templates", "jinja2")):
-        mapping = [(f"**.{'py' if method == 'python' else 'html'}", method)]
-        for _file, _line, message, _comments, _ctx in extract_from_dir(
-            ROOT / directory, method_map=mapping, options_map={"**.html": {"trimmed": "true"}}, keywords=KEYWORDS
-        ):
-            found.add(message if isinstance(message, str) else message[0])
-    return {m for m in found if m}
+    """The msgids `make translations-update` extracts (every folder, templates/_macros/ too)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        extracted = extract_like_make(Path(tmp))
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in extracted if m.id}
 
 
 def catalog():

@@ -77,6 +77,29 @@ def test_case_page_in_vietnamese(client_vi, world):
     assert VN_TITLE_VI in page and "Việt Nam" in page
 
 
+def _country_fact(page: str) -> str:
+    """The text of the "Country or region" entry of a case page."""
+    return page.split("<dl class=\"facts\">")[1].split("<dd>")[1].split("</dd>")[0]
+
+
+def test_case_page_names_a_single_country_once(client, client_vi, world):
+    login(client_vi, world.staff_a)
+    assert _country_fact(_page(client_vi, f"/cases/{VN_CASE}")) == "Việt Nam"
+    assert _country_fact(_page(client_vi, "/cases/chiang-mai-model-thailand")) == "Thái Lan"
+    login(client, world.staff_a)
+    assert _country_fact(_page(client, f"/cases/{VN_CASE}")) == "Vietnam"
+    region = _country_fact(_page(client, "/cases/commit-cross-border-cooperation"))
+    assert region.startswith("Mekong region (") and "Cambodia" in region and "Vietnam" in region
+
+
+def test_case_pdf_names_a_single_country_once(client, world):
+    login(client, world.staff_a)
+    text = _pdf_text(client.get(f"/cases/{VN_CASE}.pdf?lang=vi"))
+    assert "Việt Nam" in text and "Việt Nam (Việt Nam)" not in text
+    text = _pdf_text(client.get("/cases/commit-cross-border-cooperation.pdf?lang=en"))
+    assert "Mekong region (Cambodia" in text
+
+
 # -- search and filters -----------------------------------------------------------------------------
 
 def _titles(page):
@@ -89,6 +112,12 @@ def test_search_without_diacritics_finds_vietnamese_text(client, world):
     assert "Shelter Self-Improvement Project" in _titles(page)
     assert "The Wiñari Project" not in _titles(page)
     assert 'value="tham van"' in page  # the query stays in the box
+
+
+def test_search_finds_us_spelling_and_place_names_without_spaces(client, world):
+    login(client, world.staff_a)
+    assert "Shelter Self-Improvement Project" in _titles(_page(client, "/cases/?q=counseling"))
+    assert _titles(_page(client, "/cases/?q=chiangmai"))[0] == "The Chiang Mai Model"
 
 
 def test_search_puts_a_title_match_first(client_vi, world):
@@ -262,7 +291,8 @@ def test_guidance_appears_beside_the_indicator_while_scoring(client, standard_wo
     page = _page(client, f"/assessments/{assessment.id}/areas/{area.id}")
     e1 = page.split('id="ind-E1"')[1].split("</fieldset>")[0]
     assert 'class="case-guidance"' in e1
-    assert f'href="/cases/{VN_CASE}"' in e1 and 'target=' not in e1  # same tab: the draft stays in localStorage
+    # a new tab: the score form and its unsaved typing stay open (and the draft stays in localStorage)
+    assert f'href="/cases/{VN_CASE}" target="_blank" rel="noopener"' in e1 and "(opens in a new tab)" in e1
     assert "identify files by a code instead of the client" in e1
     e5 = page.split('id="ind-E5"')[1].split("</fieldset>")[0]
     assert "case-guidance" not in e5  # no case fits confidentiality agreements

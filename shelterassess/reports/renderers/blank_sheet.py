@@ -99,10 +99,15 @@ class BlankSheetRenderer(BaseReport):
         rows = [[None, TickBox(), self.para(str(level.level), "cell_bold"), self.para(level.descriptor, "cell")]
                 for level in ind.levels]
         if ind.na_allowed:
-            rows.append([None, TickBox(), self.para(na_label(), "cell_bold"),
-                         self.para(_("Not applicable at this facility"), "cell")])
+            # The N/A label ("Không áp dụng" in Vietnamese) is far wider than a level digit: it
+            # spans the level and descriptor columns, so it wraps between words, never inside one.
+            rows.append([None, TickBox(), self.label_value(na_label(), _("Not applicable at this facility"), "cell"),
+                         None])
         width = self.content_width - CODE_COL - BOX_COL - LEVEL_COL
-        return plain_table(rows, [CODE_COL, BOX_COL, LEVEL_COL, width], padding=3)
+        table = plain_table(rows, [CODE_COL, BOX_COL, LEVEL_COL, width], padding=3)
+        if ind.na_allowed:
+            table.setStyle(TableStyle([("SPAN", (2, -1), (3, -1))]))
+        return table
 
     def evidence_rows(self, ind: BlankIndicator) -> list[Flowable]:
         labels = evidence_labels()

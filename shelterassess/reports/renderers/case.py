@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, SimpleDocTemplate
 
-from shelterassess.cases.domain import Case
+from shelterassess.cases.domain import Case, place_label
 from shelterassess.reports.fonts import REGULAR
 from shelterassess.reports.renderers.base import MUTED, RULE, BaseReport
 from shelterassess.reports.renderers.components import grid_table
@@ -37,7 +37,7 @@ def case_report(case: Case, language: str, applies: Sequence[tuple[str, str, str
         return (texts or {}).get(language) or next(iter((texts or {"": ""}).values()))
 
     facts = [
-        (_("Country or region"), f"{t(case.country)} ({', '.join(country_names)})"),
+        (_("Country or region"), place_label(t(case.country), country_names)),
         (_("Years"), t(case.years)),
         (_("Implemented by"), t(case.implementer)),
         (_("Funded by"), t(case.funder)),
