@@ -3,18 +3,24 @@ peer-assessment pages: load the scores, build and validate the area form, save t
 :func:`shelterassess.assessments.services.save_area`, and say what the page shows next.
 
 The view checks who may see and edit the assessment; this module only coordinates the form.
+The browser keeps unsaved answers per indicator (``static/js/app.js``); after a save the next
+area page tells it which score versions the save produced (:func:`_remember_save`), so it
+clears exactly the drafts that were saved.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import abort, flash, request, url_for
+from typing import Any
+
+from flask import abort, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from shelterassess.assessments import queries, services
-from shelterassess.assessments.forms import EVIDENCE_LABELS, area_form_class, area_form_data
-from shelterassess.assessments.models import Assessment
+from shelterassess.assessments.forms import EVIDENCE_LABELS, area_form_class, area_form_data, saved_answer
+from shelterassess.assessments.models import Assessment, AssessmentKind
+from shelterassess.auth import permissions as perm
 from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.scoresheets.models import Area
@@ -45,13 +51,20 @@ class AreaPage:
 
 def fill_area(assessment: Assessment, area: Area, *, editable: bool, blueprint: str) -> AreaPage:
     """Handle a GET or POST of the area page of ``blueprint`` (its endpoints ``fill_area`` and
-    ``overview`` take ``assessment_id``). A POST needs ``editable``; the save commits once."""
+    ``overview`` take ``assessment_id``). A POST needs ``editable``; the save commits once.
+
+    A POST to an assessment that became read-only since the page was opened (submitted, or its
+    round closed) is not an access error for someone who could edit it as a draft: the page
+    says why nothing was saved and shows what they typed, so they can copy it."""
     scores = queries.scores_by_indicator(db.session, assessment)
     form_class = area_form_class(area)
     form = form_class() if request.method == "POST" else form_class(data=area_form_data(area, scores))
     conflicts: list[str] = []
-    if request.method == "POST":
-        require(editable)
+    refused_read_only = False
+    if request.method == "POST" and not editable:
+        require(could_edit_as_draft(current_user, assessment))
+        refused_read_only = True
+    elif request.method == "POST":
         if form.validate_on_submit():
             outcome = _save(assessment, area, form)
             if outcome is None:
@@ -65,7 +78,83 @@ def fill_area(assessment: Assessment, area: Area, *, editable: bool, blueprint: 
         assessment=assessment, area=area, form=form, scores=scores, editable=editable, result=result,
         conflicts=conflicts, progress={int(a.key): a for a in result.areas}, evidence_labels=EVIDENCE_LABELS,
         fill_endpoint=f"{blueprint}.fill_area",
+        read_only_notice=None if editable else read_only_message(assessment),
+        refused_read_only=refused_read_only,
+        saved_answers={ind.id: saved_answer(scores[ind.id]) for ind in area.indicators},
+        confirmed_versions=_confirmed_save(assessment) if editable and request.method == "GET" else {},
+        note_max=services.NOTE_MAX_LENGTH, answered_texts=_answered_texts(len(area.indicators)),
     ))
+
+
+def _answered_texts(total: int) -> list[str]:
+    """"n of total answered" for every n, for the live counter of the page's script."""
+    return [_("%(answered)d of %(total)d answered in this area", answered=n, total=total) for n in range(total + 1)]
+
+
+class _OpenRound:
+    """A round as it would be if it were open."""
+
+    is_open = True
+
+    def __init__(self, round_: Any):
+        self._round = round_
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._round, name)
+
+
+class _AsOpenDraft:
+    """An assessment as it would be if it were a draft in an open round (for asking the predicates)."""
+
+    is_submitted = False
+
+    def __init__(self, assessment: Assessment):
+        self._assessment = assessment
+        self.round = _OpenRound(assessment.round)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._assessment, name)
+
+
+def could_edit_as_draft(user: Any, assessment: Assessment) -> bool:
+    """Whether ``user`` could edit ``assessment`` were it still a draft in an open round: the same
+    predicates as the views use (:func:`perm.can_edit_assessment`, :func:`perm.can_edit_peer_assessment`)."""
+    draft = _AsOpenDraft(assessment)
+    if assessment.kind == AssessmentKind.SELF.value:
+        return perm.can_edit_assessment(user, draft)
+    if assessment.kind == AssessmentKind.PEER.value:
+        return perm.can_edit_peer_assessment(user, draft)
+    return False
+
+
+def read_only_message(assessment: Assessment) -> str:
+    """Why the area page cannot be changed."""
+    peer = assessment.kind == AssessmentKind.PEER.value
+    if assessment.is_submitted:
+        return (_("This peer assessment was submitted; it is read-only now.") if peer
+                else _("This self-assessment was submitted; it is read-only now."))
+    if not assessment.round.is_open:
+        return _("The round is closed; this assessment is read-only now.")
+    return _("You can read this assessment but not change it.")
+
+
+#: Session key: the assessment and the score versions of the area saved last (see module docstring).
+SAVED_VERSIONS_KEY = "area_saved_versions"
+
+
+def _remember_save(assessment: Assessment, area: Area) -> None:
+    scores = queries.scores_by_indicator(db.session, assessment)
+    session[SAVED_VERSIONS_KEY] = {"assessment": assessment.id,
+                                   "versions": {str(i.id): scores[i.id].version for i in area.indicators}}
+
+
+def _confirmed_save(assessment: Assessment) -> dict[str, int]:
+    """The score versions of the last save in this assessment, said once (then forgotten)."""
+    saved = session.get(SAVED_VERSIONS_KEY)
+    if not saved or saved.get("assessment") != assessment.id:
+        return {}
+    session.pop(SAVED_VERSIONS_KEY)
+    return saved.get("versions") or {}
 
 
 def _save(assessment: Assessment, area: Area, form) -> list[str] | None:
@@ -81,6 +170,7 @@ def _save(assessment: Assessment, area: Area, form) -> list[str] | None:
         flash(stale_message(stale.what), "warning")
         return stale.what
     db.session.commit()
+    _remember_save(assessment, area)
     flash(_("Saved."), "success")
     return None
 

@@ -2,9 +2,10 @@
 evidence, note and version field per indicator."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from shelterassess.assessments.services import NOTE_MAX_LENGTH, AnswerInput
 from shelterassess.scoresheets.models import EVIDENCE_SOURCES, Area
@@ -42,6 +43,20 @@ class AreaFormBase(BaseForm):
         return items
 
 
+def normalize_note(text: str | None) -> str | None:
+    """Browsers send a textarea's line breaks as CRLF but count them as one character: count them as one too."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if isinstance(text, str) else text
+
+
+def note_length(code: str):
+    """Refuse a note over NOTE_MAX_LENGTH with the service's message (the page never cuts pasted text)."""
+    def check(form, field) -> None:
+        if len((field.data or "").strip()) > NOTE_MAX_LENGTH:
+            raise ValidationError(_("%(code)s: the note is longer than %(n)d characters.",
+                                    code=code, n=NOTE_MAX_LENGTH))
+    return check
+
+
 def area_form_class(area: Area):
     """A form class with fields named score-<id>, evidence-<id>, note-<id>, version-<id>."""
     attrs = {}
@@ -51,18 +66,26 @@ def area_form_class(area: Area):
                                               validate_choice=False)
         attrs[f"evidence-{ind.id}"] = MultiCheckboxField(
             _l("Evidence used"), choices=[(e, EVIDENCE_LABELS[e]) for e in EVIDENCE_SOURCES], validate_choice=False)
-        attrs[f"note-{ind.id}"] = TextAreaField(_l("Note"), validators=[Length(max=NOTE_MAX_LENGTH * 2)])
+        attrs[f"note-{ind.id}"] = TextAreaField(_l("Note"), filters=[normalize_note],
+                                                validators=[note_length(ind.code)])
         attrs[f"version-{ind.id}"] = HiddenField()
     return type(f"AreaForm{area.id}", (AreaFormBase,), attrs)
+
+
+def saved_answer(score) -> dict:
+    """A saved score as the area form's fields hold it: score ("0".."3", "na" or ""), evidence, note."""
+    value = NA if score.not_applicable else (str(score.value) if score.value is not None else "")
+    return {"score": value, "evidence": list(score.evidence_list), "note": score.note or ""}
 
 
 def area_form_data(area: Area, scores: dict) -> dict:
     data = {}
     for ind in area.indicators:
         s = scores[ind.id]
-        data[f"score-{ind.id}"] = NA if s.not_applicable else (str(s.value) if s.value is not None else None)
-        data[f"evidence-{ind.id}"] = s.evidence_list
-        data[f"note-{ind.id}"] = s.note
+        answer = saved_answer(s)
+        data[f"score-{ind.id}"] = answer["score"] or None
+        data[f"evidence-{ind.id}"] = answer["evidence"]
+        data[f"note-{ind.id}"] = answer["note"]
         data[f"version-{ind.id}"] = str(s.version)
     return data
 

@@ -53,14 +53,19 @@ def test_case_guidance_keeps_unsaved_scores(page, live_server, sworld):
     expect(case_link).to_be_hidden()  # collapsed
     guidance.get_by_text(re.compile(r"How others did it: \d+ examples?")).click()
     expect(guidance).to_have_attribute("open", "")
-    case_link.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(s.case_title)
-    expect(page.get_by_role("heading", name="Lessons learned")).to_be_visible()
-    expect(page.locator("section[aria-labelledby='lessons']")).to_contain_text(s.case_lesson)
-    expect(page.get_by_role("heading", name="Applies to these indicators")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile(rf"^{s.ind_code} "))).to_be_visible()
+    expect(case_link).to_have_attribute("target", "_blank")
+    expect(case_link).to_contain_text("(opens in a new tab)")  # said to screen readers
+    with page.context.expect_page() as opened:  # a new tab: the score form stays open
+        case_link.click()
+    case_page = opened.value
+    expect(case_page.get_by_role("heading", level=1)).to_have_text(s.case_title)
+    expect(case_page.get_by_role("heading", name="Lessons learned")).to_be_visible()
+    expect(case_page.locator("section[aria-labelledby='lessons']")).to_contain_text(s.case_lesson)
+    expect(case_page.get_by_role("heading", name="Applies to these indicators")).to_be_visible()
+    expect(case_page.get_by_role("row", name=re.compile(rf"^{s.ind_code} "))).to_be_visible()
+    assert case_page.evaluate("window.opener") is None  # rel=noopener
+    case_page.close()
 
-    page.go_back()  # the browser's back button
     assert page.url == area_url
     assert_unsaved_work_is_there(page, s)
 
