@@ -99,6 +99,7 @@ def _forget_request_globals() -> None:
 def _register_blueprints(app: Flask) -> None:
     from shelterassess.assessments.views import bp as assessments_bp
     from shelterassess.assessments.views_peer import bp as peer_bp
+    from shelterassess.assessments.views_release import bp as release_bp
     from shelterassess.assessors.views import bp as assessors_bp
     from shelterassess.auth.users_views import bp as users_bp
     from shelterassess.auth.views import bp as auth_bp
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessors_bp)
     app.register_blueprint(teams_bp)
     app.register_blueprint(peer_bp)
+    app.register_blueprint(release_bp)
 
 
 @event.listens_for(Engine, "connect")

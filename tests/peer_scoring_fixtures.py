@@ -115,8 +115,19 @@ def peer_assessment(world, team, values=None, submit=False, facility=None) -> As
     if values is not None:
         fill(peer, values)
     if submit and not peer.is_submitted:
-        peer_services.submit_peer_assessment(db.session, lead, peer)
+        peer_services.submit_peer_assessment(db.session, lead, peer, visit())
     return peer
+
+
+def visit(on=None, note="") -> peer_services.VisitInput:
+    """A visit today (or ``on``), as the lead gives it when submitting."""
+    today = utcnow().date()
+    return peer_services.VisitInput(on or today, note, today)
+
+
+def visit_form(on=None, note="") -> dict:
+    """The submit form's fields for a visit today (or ``on``)."""
+    return {"visited_on": (on or utcnow().date()).isoformat(), "visit_note": note}
 
 
 def submitted_peer(world):
@@ -154,7 +165,9 @@ def finalised_agreed(world) -> Assessment:
 
 
 def released(world):
-    world.round.results_released_at = utcnow()
+    """Facility A's agreed result finalised and released to it."""
+    agreed = finalised_agreed(world)
+    agreed.released_at = utcnow()
     db.session.flush()
     return world.round
 

@@ -20,7 +20,7 @@ from shelterassess.rounds.models import Round
 from shelterassess.scoresheets.models import Area, Indicator
 
 if TYPE_CHECKING:
-    from shelterassess.peer.models import PeerTeam
+    from shelterassess.peer.models import PeerTeam, TeamAssignment
 
 
 class AssessmentKind(str, enum.Enum):
@@ -67,13 +67,24 @@ class Assessment(Base):
     submitted_at: Mapped[Optional[dt.datetime]]
     overall_percentage: Mapped[Optional[float]]
     red_flag_count: Mapped[int] = mapped_column(default=0)
+    #: Agreed assessments only: when the national team released this finalised result to
+    #: the facility (with its peer assessments). None while it is not released.
+    released_at: Mapped[Optional[dt.datetime]]
+    released_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[created_at]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     round: Mapped[Round] = relationship(lazy="joined")
     facility: Mapped[Facility] = relationship(lazy="joined")
     submitted_by: Mapped[Optional[User]] = relationship(foreign_keys=[submitted_by_id])
+    released_by: Mapped[Optional[User]] = relationship(foreign_keys=[released_by_id])
     team: Mapped[Optional["PeerTeam"]] = relationship(lazy="joined")
+    #: Peer assessments: the team's assignment to the facility (read-only; None for other kinds).
+    assignment: Mapped[Optional["TeamAssignment"]] = relationship(
+        primaryjoin="and_(foreign(Assessment.team_id) == TeamAssignment.team_id, "
+                    "foreign(Assessment.facility_id) == TeamAssignment.facility_id)",
+        viewonly=True, lazy="joined", uselist=False,
+    )
     scores: WriteOnlyMapped["Score"] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     area_results: Mapped[list["AreaResult"]] = relationship(
         cascade="all, delete-orphan", order_by="AreaResult.position"
@@ -85,6 +96,16 @@ class Assessment(Base):
     @property
     def is_submitted(self) -> bool:
         return self.status == AssessmentStatus.SUBMITTED.value
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """A peer assessment whose team's assignment the national team withdrew."""
+        return self.assignment is not None and self.assignment.is_withdrawn
+
+    @property
+    def is_released(self) -> bool:
+        """A finalised agreed result the national team released to the facility."""
+        return self.kind == AssessmentKind.AGREED.value and self.is_submitted and self.released_at is not None
 
 
 class Score(Base):

@@ -40,15 +40,21 @@ def find_peer(session: Session, team_id: int, facility_id: int, round_id: int) -
     )
 
 
-def peers_for(session: Session, facility_id: int, round_id: int, submitted_only: bool = False) -> list[Assessment]:
-    """The peer assessments of a facility in a round, by team name."""
+def peers_for(session: Session, facility_id: int, round_id: int, submitted_only: bool = False,
+              include_withdrawn: bool = False) -> list[Assessment]:
+    """The peer assessments of a facility in a round, by team name. Those of withdrawn
+    assignments are left out unless asked for: they are never part of the result."""
     query = (
         select(Assessment)
         .join(PeerTeam, Assessment.team_id == PeerTeam.id)
+        .join(TeamAssignment, (TeamAssignment.team_id == PeerTeam.id)
+              & (TeamAssignment.facility_id == Assessment.facility_id))
         .where(Assessment.kind == AssessmentKind.PEER.value, Assessment.facility_id == facility_id,
                Assessment.round_id == round_id)
         .order_by(PeerTeam.name, Assessment.id)
     )
+    if not include_withdrawn:
+        query = query.where(TeamAssignment.withdrawn_at.is_(None))
     peers = list(session.scalars(query))
     return [p for p in peers if p.is_submitted] if submitted_only else peers
 
@@ -80,10 +86,22 @@ def round_assessments(session: Session, round_id: int, kinds: tuple[AssessmentKi
 # -- teams and assignments -----------------------------------------------------------
 
 def assigned_teams(session: Session, facility_id: int, round_id: int) -> list[PeerTeam]:
+    """Teams assigned to the facility in the round, withdrawn assignments left out."""
     return list(session.scalars(
         select(PeerTeam)
         .join(TeamAssignment, TeamAssignment.team_id == PeerTeam.id)
-        .where(TeamAssignment.facility_id == facility_id, PeerTeam.round_id == round_id)
+        .where(TeamAssignment.facility_id == facility_id, PeerTeam.round_id == round_id,
+               TeamAssignment.withdrawn_at.is_(None))
+        .order_by(PeerTeam.name)
+    ))
+
+
+def withdrawn_assignments(session: Session, facility_id: int, round_id: int) -> list[TeamAssignment]:
+    return list(session.scalars(
+        select(TeamAssignment)
+        .join(PeerTeam, TeamAssignment.team_id == PeerTeam.id)
+        .where(TeamAssignment.facility_id == facility_id, PeerTeam.round_id == round_id,
+               TeamAssignment.withdrawn_at.is_not(None))
         .order_by(PeerTeam.name)
     ))
 
@@ -223,6 +241,7 @@ class ReconciliationData:
     pending_teams: list[PeerTeam]    # assigned teams whose peer assessment is not submitted
     agreed: Assessment | None
     rows: list[ReconciliationRow] = field(default_factory=list)
+    withdrawn: list[TeamAssignment] = field(default_factory=list)  # never part of the result
 
     @property
     def available(self) -> bool:
@@ -251,7 +270,8 @@ def reconciliation_data(session: Session, facility: Facility, round_: Round) -> 
     submitted_teams = {p.team_id for p in peers}
     pending = [t for t in assigned_teams(session, facility.id, round_.id) if t.id not in submitted_teams]
     agreed = find_agreed(session, facility.id, round_.id)
-    data = ReconciliationData(facility, round_, self_, peers, pending, agreed)
+    data = ReconciliationData(facility, round_, self_, peers, pending, agreed,
+                              withdrawn=withdrawn_assignments(session, facility.id, round_.id))
     if not data.available:
         return data
     self_scores = queries.scores_by_indicator(session, self_)
@@ -299,6 +319,7 @@ class PeerResults:
     columns: list[ResultColumn]
     areas: list[ResultAreaRow]
     agreed_pending: bool  # an agreed assessment is being reconciled but not finalised
+    agreed: Assessment | None = None  # the finalised agreed result, if any
 
 
 def peer_results(session: Session, facility: Facility, round_: Round) -> PeerResults:
@@ -319,4 +340,6 @@ def peer_results(session: Session, facility: Facility, round_: Round) -> PeerRes
         rows = [ResultIndicatorRow(ind, [s.get(ind.id) for s in scores]) for ind in area.indicators]
         areas.append(ResultAreaRow(area, [st.get(area.id) for st in stored], rows))
     return PeerResults(facility, round_, columns, areas,
-                       agreed_pending=agreed is not None and not agreed.is_submitted)
+                       agreed_pending=agreed is not None and not agreed.is_submitted,
+                       agreed=agreed if agreed is not None and agreed.is_submitted else None)
+

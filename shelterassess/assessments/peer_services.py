@@ -6,22 +6,35 @@ Access rules are checked by the callers (views) with :mod:`shelterassess.auth.pe
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments import peer_queries, queries, services
 from shelterassess.assessments.models import Assessment, AssessmentEvent, AssessmentKind
 from shelterassess.assessments.reconciliation import AgreedEntry, Problem, ProblemKind, check_agreed
 from shelterassess.auth.models import User
-from shelterassess.db import utcnow
+from shelterassess.db import lock_rows, utcnow
 from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.facilities.models import Facility
 from shelterassess.peer.models import TeamAssignment
 from shelterassess.rounds.models import Round
 
-WITHDRAW_REASON_MIN = 5
+VISIT_NOTE_MIN = 5
+VISIT_NOTE_MAX = 1000
+
+
+@dataclass(frozen=True)
+class VisitInput:
+    """The actual visit, given when the lead submits the peer assessment."""
+
+    visited_on: dt.date
+    note: str
+    today: dt.date
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,8 @@ def start_peer_assessment(session: Session, user: User, assignment: TeamAssignme
     """The team's peer assessment of the assigned facility in the team's round, created once
     (also when two members start it at the same moment)."""
     team = assignment.team
+    if assignment.is_withdrawn:
+        raise ValidationFailed([(None, _("The national team withdrew this team's assignment."))])
     existing = peer_queries.find_peer(session, team.id, assignment.facility_id, team.round_id)
     if existing is not None:
         return existing
@@ -49,11 +64,42 @@ def start_peer_assessment(session: Session, user: User, assignment: TeamAssignme
     return services.start_assessment(session, user, assignment.facility, team.round, AssessmentKind.PEER, team.id)
 
 
-def submit_peer_assessment(session: Session, user: User, peer: Assessment) -> None:
-    """Lock the team's peer assessment; every indicator must be answered."""
+def submit_peer_assessment(session: Session, user: User, peer: Assessment, visit: VisitInput) -> None:
+    """Lock the team's peer assessment and record the day the team actually visited.
+
+    Every indicator must be answered; the visit cannot be in the future nor before the
+    round opened; a visit on another day than the planned one needs a note saying why
+    (e.g. scoring before the planned visit)."""
     if peer.kind != AssessmentKind.PEER.value:
         raise ValidationFailed([(None, _("This is not a peer assessment."))])
+    lock_rows(session, Assessment, [peer.id])  # a finalisation reading this team's status waits for us
+    if peer.is_withdrawn:
+        raise ValidationFailed([(None, _("The national team withdrew this team's assignment; its peer assessment "
+                                         "is not part of the result."))])
+    assignment = peer.assignment
+    _check_visit(peer, assignment.planned_visit_on if assignment else None, visit)
     services.submit(session, user, peer)
+    if assignment is not None:
+        assignment.visited_on = visit.visited_on
+        assignment.visit_note = visit.note.strip()
+    session.flush()
+
+
+def _check_visit(peer: Assessment, planned: dt.date | None, visit: VisitInput) -> None:
+    errors: list[tuple[str | None, str]] = []
+    opened = peer.round.opened_at.date() if peer.round.opened_at else None
+    if visit.visited_on > visit.today:
+        errors.append(("visited_on", _("The visit date cannot be in the future.")))
+    elif opened is not None and visit.visited_on < opened:
+        errors.append(("visited_on", _("The visit date is before the round opened (%(date)s).",
+                                       date=format_date(opened))))
+    if planned is not None and visit.visited_on != planned and len(visit.note.strip()) < VISIT_NOTE_MIN:
+        errors.append(("visit_note", _("The visit was planned for %(date)s. Say why the team visited on another day.",
+                                       date=format_date(planned))))
+    if len(visit.note) > VISIT_NOTE_MAX:
+        errors.append(("visit_note", _("The note is longer than %(n)d characters.", n=VISIT_NOTE_MAX)))
+    if errors:
+        raise ValidationFailed(errors)
 
 
 # -- reconciliation ----------------------------------------------------------------
@@ -124,6 +170,20 @@ def save_agreed(session: Session, user: User, facility: Facility, round_: Round,
     return agreed
 
 
+def lock_result_sources(session: Session, facility_id: int | list[int], round_id: int) -> None:
+    """Lock the facility's (or facilities') self, peer and agreed assessments of the round
+    (see :func:`shelterassess.db.lock_rows`): finalising, reopening, releasing, withdrawing
+    a team and a team's submission then happen one after the other, never across each
+    other's checks. Every such service locks the whole set, in id order, so that they
+    cannot deadlock (writing a history row also takes a key lock on the rows it names)."""
+    facility_ids = facility_id if isinstance(facility_id, list) else [facility_id]
+    ids = session.scalars(select(Assessment.id).where(
+        Assessment.facility_id.in_(facility_ids), Assessment.round_id == round_id,
+        Assessment.kind.in_([k.value for k in (AssessmentKind.SELF, AssessmentKind.PEER, AssessmentKind.AGREED)]),
+    ))
+    lock_rows(session, Assessment, list(ids))
+
+
 def _differs(score, entry: AgreedEntry) -> bool:
     return (score.value, score.not_applicable, score.note) != (entry.value, entry.not_applicable, entry.reason)
 
@@ -131,8 +191,15 @@ def _differs(score, entry: AgreedEntry) -> bool:
 def finalise_agreed(session: Session, user: User, facility: Facility, round_: Round) -> Assessment:
     """Submit the agreed assessment: every indicator agreed, every needed reason written.
     It becomes the facility's official result for the round (area results stored)."""
+    lock_result_sources(session, facility.id, round_.id)
     data = peer_queries.reconciliation_data(session, facility, round_)
     _ensure_available(data)
+    if data.agreed is not None and data.agreed.is_submitted:
+        raise ValidationFailed([(None, _("The agreed assessment has been finalised and is read-only."))])
+    if data.pending_teams:
+        raise ValidationFailed([(None, _(
+            "Not every team has submitted: %(teams)s. Finalise once they have, or ask the national team to "
+            "withdraw their assignment.", teams=", ".join(t.name for t in data.pending_teams)))])
     if data.agreed is None:
         raise ValidationFailed([(None, _("Save the agreed scores before finalising."))])
     entries = {
@@ -142,32 +209,3 @@ def finalise_agreed(session: Session, user: User, facility: Facility, round_: Ro
     _raise_problems(check_agreed([r.ratings for r in data.rows], entries, complete=True))
     services.submit(session, user, data.agreed)
     return data.agreed
-
-
-# -- release of results -------------------------------------------------------------
-
-def _record_on_round(session: Session, user: User, round_: Round, action: str, reason: str = "") -> None:
-    """Record a round-wide decision on every peer and agreed assessment of the round."""
-    for assessment in peer_queries.round_assessments(session, round_.id, (AssessmentKind.PEER, AssessmentKind.AGREED)):
-        session.add(AssessmentEvent(assessment_id=assessment.id, action=action, user_id=user.id, reason=reason))
-
-
-def release_results(session: Session, user: User, round_: Round) -> None:
-    """Let facilities see the peer and agreed scores of the round."""
-    if round_.results_released_at is not None:
-        raise ValidationFailed([(None, _("The results of this round are released already."))])
-    round_.results_released_at = utcnow()
-    _record_on_round(session, user, round_, "results_released")
-    session.flush()
-
-
-def withdraw_release(session: Session, user: User, round_: Round, reason: str) -> None:
-    """Hide the peer and agreed scores from facilities again; who and why are recorded."""
-    reason = reason.strip()
-    if round_.results_released_at is None:
-        raise ValidationFailed([(None, _("The results of this round are not released."))])
-    if len(reason) < WITHDRAW_REASON_MIN:
-        raise ValidationFailed([("reason", _("Say why the release is withdrawn."))])
-    round_.results_released_at = None
-    _record_on_round(session, user, round_, "release_withdrawn", reason)
-    session.flush()

@@ -4,6 +4,7 @@ Services flush only; the request or CLI command commits once.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -136,6 +137,14 @@ def _ensure_editable(assessment: Assessment) -> None:
         raise ValidationFailed([(None, _("This assessment has been submitted and is read-only."))])
     if not assessment.round.is_open:
         raise ValidationFailed([(None, _("This round is closed; the assessment is read-only."))])
+def _ensure_not_reconciled(session: Session, assessment: Assessment) -> None:
+    agreed = queries.find_assessment(session, assessment.facility_id, assessment.round_id, AssessmentKind.AGREED)
+    if agreed is not None and agreed.is_submitted:
+        raise ValidationFailed([(None, _(
+            "The agreed result of this facility was reconciled from this assessment and is finalised, so the "
+            "assessment cannot be reopened. Reopen the agreed result first: it goes back to reconciliation."))])
+
+
 
 
 def submit(session: Session, user: User, assessment: Assessment) -> None:
@@ -159,16 +168,32 @@ def submit(session: Session, user: User, assessment: Assessment) -> None:
 
 
 def reopen(session: Session, user: User, assessment: Assessment, reason: str) -> None:
-    """Unlock a submitted assessment; who and why are recorded."""
+    """Unlock a submitted assessment; who and why are recorded.
+
+    A self or peer assessment is frozen while the agreed result reconciled from it is
+    finalised: the agreed result must be reopened first. Reopening an agreed result sends
+    it back to reconciliation and withdraws its release, so a released comparison never
+    changes silently.
+    """
     reason = reason.strip()
     if not assessment.is_submitted:
         raise ValidationFailed([(None, _("Only a submitted assessment can be reopened."))])
     if len(reason) < 5:
         raise ValidationFailed([("reason", _("Say why the assessment is reopened."))])
     assessment.status = AssessmentStatus.DRAFT.value
+    from shelterassess.assessments.peer_services import lock_result_sources
+
+    lock_result_sources(session, assessment.facility_id, assessment.round_id)
     assessment.area_results = []
     assessment.overall_percentage = None
     assessment.red_flag_count = 0
     assessment.submitted_at = None
+    if assessment.kind == AssessmentKind.SELF.value or (
+            assessment.kind == AssessmentKind.PEER.value and not assessment.is_withdrawn):
+        _ensure_not_reconciled(session, assessment)
+    if assessment.kind == AssessmentKind.AGREED.value and assessment.released_at is not None:
+        from shelterassess.assessments.release_services import withdraw_one
+
+        withdraw_one(session, user, assessment, reason)
     session.add(AssessmentEvent(assessment_id=assessment.id, action="reopened", user_id=user.id, reason=reason))
     session.flush()

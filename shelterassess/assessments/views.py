@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from shelterassess.assessments import area_form, queries, services
 from shelterassess.assessments.forms import EVIDENCE_LABELS, EmptyForm, ReopenForm, StartForm
-from shelterassess.assessments.models import Assessment, AssessmentStatus
+from shelterassess.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from shelterassess.assessments.results import area_chart_svg, build_results
 from shelterassess.auth import permissions as perm
 from shelterassess.comparisons import queries as comparison_queries
@@ -58,8 +58,9 @@ def overview(assessment_id: int):
     result = queries.compute_score(db.session, assessment)
     progress = {int(a.key): a for a in result.areas}
     context = comparison_queries.comparison_context(db.session, assessment.facility_id, assessment.round_id)
+    agreed = queries.find_assessment(db.session, assessment.facility_id, assessment.round_id, AssessmentKind.AGREED)
     return render_template("assessments/overview.html", assessment=assessment, result=result, progress=progress,
-                           form=EmptyForm(), can_compare=perm.can_view_comparison(
+                           form=EmptyForm(), agreed=agreed, can_compare=perm.can_view_comparison(
                                current_user, assessment.facility, assessment.round, context))
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone
 from flask_login import current_user, login_required
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from shelterassess.assessments import area_form, peer_queries, peer_services, queries
+from shelterassess.assessments import area_form, peer_queries, peer_services, queries, release_queries, services
 from shelterassess.assessments.forms import NA, EVIDENCE_LABELS, EmptyForm
 from shelterassess.assessments.models import Assessment, AssessmentKind
 from shelterassess.assessments.reconciliation import REASON_MAX_LENGTH
 from shelterassess.assessments.results import build_results
 from shelterassess.auth import permissions as perm
 from shelterassess.comparisons import queries as comparison_queries
+from shelterassess.db import utcnow
 from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility
@@ -71,8 +73,17 @@ def reconcile_form_data(data: peer_queries.ReconciliationData) -> dict:
     return values
 
 
-class WithdrawForm(BaseForm):
-    reason = TextAreaField(_l("Why is the release withdrawn?"), validators=[DataRequired(), Length(min=5, max=1000)])
+class SubmitPeerForm(BaseForm):
+    visited_on = DateField(_l("Day of the team's visit"), validators=[DataRequired()],
+                           description=_l("The day the team actually visited the facility."))
+    visit_note = TextAreaField(_l("Note on the visit date"), validators=[Length(max=peer_services.VISIT_NOTE_MAX)],
+                               description=_l("Needed when the visit was not on the planned day: say why."))
+
+
+class ReopenAgreedForm(BaseForm):
+    reason = TextAreaField(_l("Why is the agreed result reopened?"), validators=[DataRequired(), Length(min=5, max=1000)],
+                           description=_l("Recorded with your name. If the result was released, the facility no "
+                                          "longer sees it until it is finalised and released again."))
 
 
 # -- loading -------------------------------------------------------------------------
@@ -81,13 +92,19 @@ def _own_peer(facility_id: int, round_id: int) -> Assessment | None:
     return peer_queries.own_peer(db.session, current_user.id, facility_id, round_id)
 
 
+def _result(facility_id: int, round_id: int) -> Assessment | None:
+    """The facility's agreed assessment of the round (draft or finalised), if any."""
+    return peer_queries.find_agreed(db.session, facility_id, round_id)
+
+
 def _load_peer(assessment_id: int) -> tuple[Assessment, Assessment | None]:
     """The peer assessment and the user's own team's peer assessment of the same facility and round."""
     peer = db.session.get(Assessment, assessment_id)
     if peer is None or peer.kind != AssessmentKind.PEER.value:
         abort(404)
     own = _own_peer(peer.facility_id, peer.round_id)
-    visible_or_404(peer, perm.can_view_peer_assessment(current_user, peer, own))
+    visible_or_404(peer, perm.can_view_peer_assessment(current_user, peer, own,
+                                                       _result(peer.facility_id, peer.round_id)))
     return peer, own
 
 
@@ -111,7 +128,8 @@ def index():
         rows, rounds = peer_queries.national_assignments(db.session), peer_queries.released_rounds(db.session)
     else:
         rows, rounds = peer_queries.user_assignments(db.session, current_user.id), []
-    return render_template("peer/index.html", rows=rows, rounds=rounds)
+    counts = release_queries.release_counts(db.session, [r.id for r in rounds])
+    return render_template("peer/index.html", rows=rows, rounds=rounds, release_counts=counts)
 
 
 @bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])
@@ -132,18 +150,33 @@ def start(assignment_id: int):
 @login_required
 def overview(assessment_id: int):
     peer, own = _load_peer(assessment_id)
+    return _overview_page(peer, own, _submit_form(peer))
+
+
+def _submit_form(peer: Assessment, formdata: bool = False) -> SubmitPeerForm:
+    if formdata:
+        return SubmitPeerForm()
+    planned = peer.assignment.planned_visit_on if peer.assignment else None
+    return SubmitPeerForm(formdata=None, data={"visited_on": planned if planned and planned <= _today() else _today()})
+
+
+def _today():
+    return to_user_timezone(utcnow()).date()
+
+
+def _overview_page(peer: Assessment, own: Assessment | None, submit_form: SubmitPeerForm):
     result = queries.compute_score(db.session, peer)
-    own_submitted = own is not None and own.is_submitted
+    agreed = _result(peer.facility_id, peer.round_id)
     others = [p for p in peer_queries.peers_for(db.session, peer.facility_id, peer.round_id)
-              if p.id != peer.id and perm.can_view_peer_assessment(current_user, p, own)]
+              if p.id != peer.id and perm.can_view_peer_assessment(current_user, p, own, agreed)]
     self_ = queries.find_self_assessment(db.session, peer.facility_id, peer.round_id)
     return render_template(
         "peer/overview.html", assessment=peer, result=result, progress={int(a.key): a for a in result.areas},
-        others=others,
+        others=others, submit_form=submit_form,
         can_see_self=self_ is not None and perm.can_view_self_as_peer(current_user, self_, own),
         can_see_reconciliation=perm.can_view_reconciliation(current_user, _lead_peer(peer.facility, peer.round)),
-        can_see_results=perm.can_view_peer_results(current_user, peer.facility, peer.round, own),
-        own_submitted=own_submitted,
+        can_see_results=perm.can_view_peer_results(current_user, peer.facility, peer.round, own, agreed),
+        own_submitted=own is not None and own.is_submitted,
     )
 
 
@@ -162,12 +195,12 @@ def fill_area(assessment_id: int, area_id: int):
 @bp.route("/assessments/<int:assessment_id>/submit", methods=["POST"])
 @login_required
 def submit(assessment_id: int):
-    peer, _own = _load_peer(assessment_id)
+    peer, own = _load_peer(assessment_id)
     require(perm.can_submit_peer_assessment(current_user, peer))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    if not commit_or_flash(lambda: peer_services.submit_peer_assessment(db.session, current_user, peer)):
-        return redirect(url_for(".overview", assessment_id=peer.id))
+    form = _submit_form(peer, formdata=True)
+    visit = lambda: peer_services.VisitInput(form.visited_on.data, form.visit_note.data or "", _today())  # noqa: E731
+    if not form.submit_to(lambda: peer_services.submit_peer_assessment(db.session, current_user, peer, visit())):
+        return _overview_page(peer, own, form), 422 if form.errors or form.form_errors else 200
     flash(_("The peer assessment has been submitted. It is now read-only, and your team can see the "
             "facility's self-assessment."), "success")
     return redirect(url_for(".overview", assessment_id=peer.id))
@@ -194,6 +227,10 @@ def reconcile(facility_id: int, round_id: int):
     visible_or_404(facility, perm.can_view_reconciliation(current_user, lead_peer))
     data = peer_queries.reconciliation_data(db.session, facility, round_)
     editable = data.available and perm.can_edit_reconciliation(current_user, lead_peer, data.agreed)
+    if request.method == "GET" and data.pending_teams and editable:
+        flash(_("Not every team has submitted (%(teams)s): you can save drafts, but finalising waits for them or "
+                "for the national team to withdraw their assignment.",
+                teams=", ".join(t.name for t in data.pending_teams)), "warning")
     form_class = reconcile_form_class(round_.sheet.indicators)
     form = form_class() if request.method == "POST" else form_class(data=reconcile_form_data(data))
     conflicts: list[str] = []
@@ -218,7 +255,8 @@ def reconcile(facility_id: int, round_id: int):
                 db.session.commit()
                 flash(_("The agreed scores were saved as a draft."), "success")
                 return redirect(url_for(".reconcile", facility_id=facility.id, round_id=round_.id, saved=1))
-    return render_template("peer/reconcile.html", data=data, form=form, editable=editable, conflicts=conflicts)
+    return render_template("peer/reconcile.html", data=data, form=form, editable=editable, conflicts=conflicts,
+                           can_reopen=perm.can_reopen_agreed(current_user, data.agreed))
 
 
 @bp.route("/reconcile/<int:facility_id>/<int:round_id>/finalise", methods=["POST"])
@@ -245,35 +283,27 @@ def finalise(facility_id: int, round_id: int):
 def results(facility_id: int, round_id: int):
     facility, round_ = _facility_round(facility_id, round_id)
     own = _own_peer(facility.id, round_.id)
-    visible_or_404(facility, perm.can_view_peer_results(current_user, facility, round_, own))
+    visible_or_404(facility, perm.can_view_peer_results(current_user, facility, round_, own,
+                                                        _result(facility.id, round_.id)))
     context = comparison_queries.comparison_context(db.session, facility.id, round_.id)
-    return render_template("peer/results.html", data=peer_queries.peer_results(db.session, facility, round_),
+    data = peer_queries.peer_results(db.session, facility, round_)
+    return render_template("peer/results.html", data=data,
+                           agreed_results=build_results(db.session, data.agreed) if data.agreed else None,
                            can_compare=perm.can_view_comparison(current_user, facility, round_, context))
 
 
-@bp.route("/rounds/<int:round_id>/release", methods=["POST"])
+@bp.route("/reconcile/<int:facility_id>/<int:round_id>/reopen", methods=["GET", "POST"])
 @login_required
-def release(round_id: int):
+def reopen_agreed(facility_id: int, round_id: int):
+    """The national team sends a finalised agreed result back to reconciliation (recorded, with a reason);
+    only then can the self and peer assessments it was reconciled from be reopened."""
+    facility, round_ = _facility_round(facility_id, round_id)
     require(perm.can_release_results(current_user))
-    round_ = get_or_404(Round, round_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    if commit_or_flash(lambda: peer_services.release_results(db.session, current_user, round_)):
-        flash(_("The results of %(round)s are released: facilities now see their peer and agreed scores.",
-                round=round_.name), "success")
-    return redirect(url_for(".index"))
-
-
-@bp.route("/rounds/<int:round_id>/withdraw-release", methods=["POST"])
-@login_required
-def withdraw_release(round_id: int):
-    require(perm.can_release_results(current_user))
-    round_ = get_or_404(Round, round_id)
-    form = WithdrawForm()
-    if not form.validate_on_submit():
-        flash(_("Say why the release is withdrawn (at least 5 characters)."), "error")
-        return redirect(url_for(".index"))
-    if commit_or_flash(lambda: peer_services.withdraw_release(db.session, current_user, round_, form.reason.data)):
-        flash(_("The release of %(round)s was withdrawn: facilities no longer see peer and agreed scores.",
-                round=round_.name), "success")
-    return redirect(url_for(".index"))
+    agreed = _result(facility.id, round_.id)
+    visible_or_404(agreed, perm.can_reopen_agreed(current_user, agreed))
+    form = ReopenAgreedForm()
+    if form.submit_to(lambda: services.reopen(db.session, current_user, agreed, form.reason.data)):
+        flash(_("The agreed result of %(facility)s is back in reconciliation. The facility does not see it until it "
+                "is finalised and released again.", facility=facility.code), "success")
+        return redirect(url_for(".reconcile", facility_id=facility.id, round_id=round_.id))
+    return render_template("peer/reopen_agreed.html", form=form, agreed=agreed)

@@ -111,7 +111,10 @@ def can_submit_assessment(user: Any, assessment: Any) -> bool:
 
 
 def can_reopen_assessment(user: Any, assessment: Any) -> bool:
-    return is_national(user) and assessment.is_submitted and assessment.round.is_open
+    """A submitted self or peer assessment (agreed results: :func:`can_reopen_agreed`). The
+    service still refuses while the agreed result reconciled from it is finalised."""
+    return (is_national(user) and assessment.kind != "agreed" and assessment.is_submitted
+            and assessment.round.is_open)
 
 
 def can_print_blank_sheet(user: Any, facility: Any) -> bool:
@@ -186,14 +189,21 @@ def can_view_calibration_attempt(user: Any, attempt: Any) -> bool:
     return can_calibrate(user) and (attempt.user_id == user.id or can_manage_training(user))
 
 
-# -- peer scoring, reconciliation, release of results (issue 3) ----------------------
+# -- peer scoring, reconciliation, release of results (issues 3 and 7) ----------------
 # Blind rules: a team sees the facility's self-assessment and other teams' scores only
 # once its own peer assessment (``own_peer``) of the same facility and round is
-# submitted; the facility sees peer and agreed scores only after the national team
-# released the round's results; a team's draft is seen by the team and the national team.
+# submitted; a team's draft is seen by the team and the national team.
+# Release: the facility sees its peer and agreed scores only once the national team has
+# released its finalised agreed result (``result``: the facility's agreed assessment of
+# the round, or None), facility by facility. A withdrawn team scores no more, and its
+# peer assessment is never part of the result.
 
 def _same_facility_round(a: Any, b: Any) -> bool:
     return a.facility_id == b.facility_id and a.round_id == b.round_id
+
+
+def _withdrawn(peer: Any) -> bool:
+    return bool(getattr(peer, "is_withdrawn", False))
 
 
 def _own_peer_submitted(user: Any, own_peer: Any, other: Any) -> bool:
@@ -201,16 +211,23 @@ def _own_peer_submitted(user: Any, own_peer: Any, other: Any) -> bool:
         own_peer is not None
         and own_peer.kind == "peer"
         and own_peer.is_submitted
+        and not _withdrawn(own_peer)
         and own_peer.team is not None
         and is_team_member(user, own_peer.team)
         and _same_facility_round(own_peer, other)
     )
 
 
-def _released_to_facility(user: Any, assessment: Any) -> bool:
+def is_result_released(result: Any) -> bool:
+    """``result`` is a finalised agreed assessment released to its facility."""
+    return result is not None and result.kind == "agreed" and result.is_submitted and result.released_at is not None
+
+
+def _released_to_facility(user: Any, assessment: Any, result: Any) -> bool:
     return (
         assessment.is_submitted
-        and assessment.round.results_released_at is not None
+        and is_result_released(result)
+        and _same_facility_round(assessment, result)
         and is_facility_member(user, assessment.facility_id)
     )
 
@@ -223,15 +240,18 @@ def can_view_peer_pages(user: Any) -> bool:
 
 def can_start_peer_assessment(user: Any, assignment: Any) -> bool:
     team = assignment.team
-    return is_team_member(user, team) and team.round.is_open and assignment.facility.active
+    return (is_team_member(user, team) and team.round.is_open and assignment.facility.active
+            and not assignment.is_withdrawn)
 
 
-def can_view_peer_assessment(user: Any, peer: Any, own_peer: Any = None) -> bool:
+def can_view_peer_assessment(user: Any, peer: Any, own_peer: Any = None, result: Any = None) -> bool:
     if peer.kind != "peer":
         return False
     if is_national(user) or (peer.team is not None and is_team_member(user, peer.team)):
         return True
-    return peer.is_submitted and (_released_to_facility(user, peer) or _own_peer_submitted(user, own_peer, peer))
+    if not peer.is_submitted or _withdrawn(peer):
+        return False
+    return _released_to_facility(user, peer, result) or _own_peer_submitted(user, own_peer, peer)
 
 
 def can_edit_peer_assessment(user: Any, peer: Any) -> bool:
@@ -240,6 +260,7 @@ def can_edit_peer_assessment(user: Any, peer: Any) -> bool:
         and peer.team is not None
         and is_team_member(user, peer.team)
         and not peer.is_submitted
+        and not _withdrawn(peer)
         and peer.round.is_open
     )
 
@@ -266,7 +287,8 @@ def can_view_reconciliation(user: Any, own_peer: Any) -> bool:
     """National team (read-only); the lead of a team whose own peer assessment is submitted."""
     if is_national(user):
         return True
-    return own_peer is not None and own_peer.is_submitted and can_reconcile(user, own_peer.team)
+    return (own_peer is not None and own_peer.is_submitted and not _withdrawn(own_peer)
+            and can_reconcile(user, own_peer.team))
 
 
 def can_edit_reconciliation(user: Any, own_peer: Any, agreed: Any) -> bool:
@@ -279,7 +301,14 @@ def can_edit_reconciliation(user: Any, own_peer: Any, agreed: Any) -> bool:
 
 
 def can_release_results(user: Any) -> bool:
+    """Release results to facilities (and withdraw a release); withdraw team assignments."""
     return is_national(user)
+
+
+def can_reopen_agreed(user: Any, agreed: Any) -> bool:
+    """Send a finalised agreed result back to reconciliation (recorded, with a reason)."""
+    return (is_national(user) and agreed is not None and agreed.kind == "agreed" and agreed.is_submitted
+            and agreed.round.is_open)
 
 
 def can_view_agreed(user: Any, agreed: Any, own_peer: Any = None) -> bool:
@@ -287,18 +316,21 @@ def can_view_agreed(user: Any, agreed: Any, own_peer: Any = None) -> bool:
         return False
     if is_national(user):
         return True
-    return _released_to_facility(user, agreed) or _own_peer_submitted(user, own_peer, agreed)
+    return _released_to_facility(user, agreed, agreed) or _own_peer_submitted(user, own_peer, agreed)
 
 
-def can_view_peer_results(user: Any, facility: Any, round_: Any, own_peer: Any = None) -> bool:
-    """Self, peer and agreed side by side: national; the facility after release; a team once its own is submitted."""
+def can_view_peer_results(user: Any, facility: Any, round_: Any, own_peer: Any = None, result: Any = None) -> bool:
+    """Self, peer and agreed side by side: national; the facility once its result is released; a team
+    once its own is submitted."""
     if is_national(user):
         return True
-    if round_.results_released_at is not None and is_facility_member(user, facility.id):
+    if (is_facility_member(user, facility.id) and is_result_released(result)
+            and result.facility_id == facility.id and result.round_id == round_.id):
         return True
     return (
         own_peer is not None
         and own_peer.is_submitted
+        and not _withdrawn(own_peer)
         and own_peer.team is not None
         and is_team_member(user, own_peer.team)
         and own_peer.facility_id == facility.id
@@ -318,12 +350,13 @@ def can_view_comparison(user: Any, facility: Any, round_: Any, context: Any) -> 
 
     The national team always; members of a team assigned to the facility in the round once
     their own team's peer assessment is submitted (``context.submitted_team_member_ids``,
-    computed by the view); the facility's users once the round's results are released.
+    computed by the view); the facility's users once its result is released
+    (``context.released``).
     """
     if is_national(user):
         return True
     if is_facility_member(user, facility.id):
-        return round_.results_released_at is not None
+        return bool(context.released)
     return _role(user) is not None and user.id in context.submitted_team_member_ids
 
 
@@ -331,9 +364,12 @@ def can_view_trends(user: Any, facility: Any) -> bool:
     return is_national(user) or is_facility_member(user, facility.id)
 
 
-def can_view_agreed_result(user: Any, facility: Any, round_: Any) -> bool:
+def can_view_agreed_result(user: Any, facility: Any, round_: Any, result: Any = None) -> bool:
     """The facility's agreed (official) result of a round: national team; the facility after release."""
-    return is_national(user) or (is_facility_member(user, facility.id) and round_.results_released_at is not None)
+    return is_national(user) or (
+        is_facility_member(user, facility.id) and is_result_released(result)
+        and result.facility_id == facility.id and result.round_id == round_.id
+    )
 
 
 PREDICATES = {

@@ -10,11 +10,13 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shelterassess.assessments import peer_services, queries, services
+from shelterassess.assessments import peer_services, queries, release_services, services
 from shelterassess.assessments.peer_services import AgreedInput
 from shelterassess.assessments.services import AnswerInput
+from shelterassess.assessors import queries as assessor_queries
 from shelterassess.assessors import services as assessor_services
 from shelterassess.auth.models import User
+from shelterassess.db import utcnow
 from shelterassess.facilities.models import Facility
 from shelterassess.peer.models import PeerTeam, TrainingSession
 from shelterassess.rounds.models import Round
@@ -25,7 +27,8 @@ AGREED_REASON = "Đã thống nhất sau khi cùng xem lại hồ sơ và kết 
 
 
 def seed_training(session: Session, national: User, trainees: list[User], today: dt.date) -> None:
-    """One training attended by every trainee; each is certified by the national team."""
+    """One training attended by every trainee, who each pass a practice case at its end (the
+    first only at the second try); then the national team certifies them."""
     if session.scalar(select(TrainingSession).where(TrainingSession.title == TRAINING_TITLE)) is not None:
         return
     training = assessor_services.save_training(session, assessor_services.TrainingInput(
@@ -33,8 +36,28 @@ def seed_training(session: Session, national: User, trainees: list[User], today:
     for user in trainees:
         assessor_services.add_participant(session, training, user)
     assessor_services.record_attendance(session, training, {p.id for p in training.participants})
+    at = dt.datetime.combine(training.held_on, dt.time(8), tzinfo=dt.timezone.utc)  # 15:00 in Hà Nội
+    cases = assessor_queries.practice_cases()
+    for i, user in enumerate(trainees):
+        case = cases[i % len(cases)]
+        if i == 0:  # too lenient: one point above the reference everywhere, so kappa is too low
+            _practice(session, user, case, {k: None if v is None else min(3, v + 1) for k, v in case.reference.items()},
+                      at - dt.timedelta(minutes=40))
+        _practice(session, user, case, _close_to(case.reference, offset=i % 5), at)
     for user in trainees:
         assessor_services.certify(session, national, user, "Đạt bài hiệu chuẩn (demo)")
+
+
+def _close_to(reference: dict, offset: int) -> dict:
+    """The reference with every fifth score one point off: a trainee who passes."""
+    return {k: v if v is None or j % 5 != offset else (v - 1 if v > 0 else 1)
+            for j, (k, v) in enumerate(reference.items())}
+
+
+def _practice(session: Session, user: User, case, scores: dict, at: dt.datetime) -> None:
+    attempt = assessor_services.submit_calibration(session, user, case, assessor_queries.sheet_for(case), scores)
+    attempt.submitted_at = at
+    session.flush()
 
 
 def seed_peer_cycle(session: Session, round_: Round, team_name: str, members: list[User], facility: Facility,
@@ -51,12 +74,13 @@ def seed_peer_cycle(session: Session, round_: Round, team_name: str, members: li
     self_scores = queries.scores_by_indicator(session, queries.find_self_assessment(session, facility.id, round_.id))
     for area in round_.sheet.areas:
         services.save_area(session, lead, peer, area, [_peer_answer(ind, self_scores[ind.id], rng) for ind in area.indicators])
-    peer_services.submit_peer_assessment(session, lead, peer)
+    visited = assignment.planned_visit_on or utcnow().date()
+    peer_services.submit_peer_assessment(session, lead, peer, peer_services.VisitInput(visited, "", visited))
     peer_scores = queries.scores_by_indicator(session, peer)
     agreed = [_agreed(ind, self_scores[ind.id], peer_scores[ind.id]) for ind in round_.sheet.indicators]
     peer_services.save_agreed(session, lead, facility, round_, agreed)
     peer_services.finalise_agreed(session, lead, facility, round_)
-    peer_services.release_results(session, national, round_)
+    release_services.release_results(session, national, round_, [facility.id])
 
 
 def seed_planned_visit(session: Session, round_: Round, team_name: str, members: list[User], facility: Facility,

@@ -123,7 +123,12 @@ class TeamMember(Base):
 
 
 class TeamAssignment(Base):
-    """A team assigned to assess a facility in the team's round, with the planned visit."""
+    """A team assigned to assess a facility in the team's round, with the planned and the
+    actual visit.
+
+    The national team may withdraw an assignment (who, when, why are kept): the team then
+    stops scoring, and its peer assessment is never part of the facility's agreed result.
+    """
 
     __tablename__ = "team_assignment"
     __table_args__ = (UniqueConstraint("team_id", "facility_id", name="uq_team_assignment_team_facility"),)
@@ -132,7 +137,19 @@ class TeamAssignment(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("peer_team.id", ondelete="CASCADE"), index=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
     planned_visit_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    #: The day the team actually visited, recorded when the lead submits the peer assessment.
+    visited_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    #: Why the visit was not on the planned day (needed when the team submits before it).
+    visit_note: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[Optional[dt.datetime]]
+    withdrawn_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    withdraw_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[created_at]
 
     team: Mapped[PeerTeam] = relationship(back_populates="assignments")
     facility: Mapped[Facility] = relationship(lazy="joined")
+    withdrawn_by: Mapped[Optional[User]] = relationship(foreign_keys=[withdrawn_by_id])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

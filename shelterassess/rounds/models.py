@@ -27,8 +27,6 @@ class Round(Base):
     status: Mapped[str] = mapped_column(String(16), default=RoundStatus.PLANNED.value)
     opened_at: Mapped[Optional[dt.datetime]]
     closed_at: Mapped[Optional[dt.datetime]]
-    #: When the national team released peer and agreed results to facilities.
-    results_released_at: Mapped[Optional[dt.datetime]]
     created_at: Mapped[created_at]
 
     sheet: Mapped[ScoreSheetVersion] = relationship(lazy="joined")

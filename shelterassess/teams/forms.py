@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
 from shelterassess.teams.services import NAME_MAX_LENGTH
@@ -53,3 +53,12 @@ class AssignForm(BaseForm):
 class VisitForm(BaseForm):
     planned_visit_on = VisitDateField(_l("Planned visit date"), validators=[Optional()],
                                  description=_l("Leave empty when the date is not known yet."))
+
+
+class WithdrawAssignmentForm(BaseForm):
+    reason = TextAreaField(_l("Why is the team withdrawn from this facility?"),
+                           validators=[DataRequired(_l("Say why the assignment is withdrawn (at least 10 characters).")),
+                                       Length(min=10, max=1000, message=_l(
+                                           "Say why the assignment is withdrawn (at least 10 characters)."))],
+                           description=_l("Recorded with your name. Describe the facility's situation only, never "
+                                          "a resident."))

@@ -9,7 +9,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shelterassess.assessments.models import Assessment, AssessmentKind
+from shelterassess.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from shelterassess.assessors.queries import certified_user_ids
 from shelterassess.auth.models import User
 from shelterassess.facilities.models import Facility, FacilityType
@@ -76,6 +76,14 @@ def has_peer_assessment(session: Session, team_id: int, facility_id: int | None 
     return session.scalar(query.limit(1)) is not None
 
 
+def has_finalised_result(session: Session, facility_id: int, round_id: int) -> bool:
+    """The facility's agreed result of the round is finalised."""
+    return session.scalar(select(Assessment.id).where(
+        Assessment.facility_id == facility_id, Assessment.round_id == round_id,
+        Assessment.kind == AssessmentKind.AGREED.value, Assessment.status == AssessmentStatus.SUBMITTED.value,
+    ).limit(1)) is not None
+
+
 def previous_round(session: Session, round_: Round) -> Round | None:
     """The most recent other round created before this one."""
     rounds = all_rounds(session)  # newest first
@@ -116,13 +124,13 @@ def round_context(session: Session, round_: Round, exclude_team_id: int | None =
     """The other teams of the round, the teams of the previous round and every facility code."""
     others = tuple(
         OtherTeam(id=t.id, name=t.name, member_facility_ids=_member_facilities(t),
-                  facility_ids=frozenset(a.facility_id for a in t.assignments))
+                  facility_ids=frozenset(a.facility_id for a in t.assignments if not a.is_withdrawn))
         for t in teams_of_round(session, round_.id) if t.id != exclude_team_id
     )
     before = previous_round(session, round_)
     previous = tuple(
         PastTeam(round_name=before.name, member_ids=frozenset(t.member_ids),
-                 facility_ids=frozenset(a.facility_id for a in t.assignments))
+                 facility_ids=frozenset(a.facility_id for a in t.assignments if not a.is_withdrawn))
         for t in teams_of_round(session, before.id)
     ) if before else ()
     codes = {fid: code for fid, code in session.execute(select(Facility.id, Facility.code))}
@@ -163,7 +171,7 @@ def visit_schedule(session: Session, today: dt.date, user: User | None = None) -
         .join(PeerTeam, TeamAssignment.team_id == PeerTeam.id)
         .join(Round, PeerTeam.round_id == Round.id)
         .join(Facility, TeamAssignment.facility_id == Facility.id)
-        .where(Round.status != RoundStatus.CLOSED.value)
+        .where(Round.status != RoundStatus.CLOSED.value, TeamAssignment.withdrawn_at.is_(None))
         .order_by(TeamAssignment.planned_visit_on, Facility.code, PeerTeam.name)
     )
     if user is not None:

@@ -11,7 +11,9 @@ from typing import Sequence
 
 from sqlalchemy.orm import Session
 
+from shelterassess.assessments.models import AssessmentEvent
 from shelterassess.auth.models import User
+from shelterassess.db import utcnow
 from shelterassess.errors import ValidationFailed
 from shelterassess.facilities.models import Facility
 from shelterassess.peer.models import PeerTeam, TeamAssignment, TeamMember
@@ -108,6 +110,8 @@ def assign(
     results = domain.check_assignment(queries.plan_of(session, team), facility.id, context)
     if not facility.active:
         results.insert(0, domain.error("facility_inactive", facility=facility.code))
+    if queries.has_finalised_result(session, facility.id, team.round_id):
+        results.insert(0, domain.error("result_finalised", facility=facility.code))
     found = _decide(results, domain.warnings(results), confirm_warnings)
     assignment = TeamAssignment(team=team, facility_id=facility.id, planned_visit_on=planned_visit_on)
     session.add(assignment)
@@ -123,6 +127,33 @@ def unassign(session: Session, assignment: TeamAssignment) -> None:
         raise TeamRulesFailed([domain.error("assignment_has_assessment", team=team.name,
                                             facility=assignment.facility.code)])
     team.assignments.remove(assignment)
+    session.flush()
+
+
+WITHDRAW_REASON_MIN = 10
+
+
+def withdraw_assignment(session: Session, user: User, assignment: TeamAssignment, reason: str) -> None:
+    """The national team withdraws a team from a facility (who, when, why recorded): the team
+    scores no more and its peer assessment, if any, is never part of the facility's result.
+    Refused once the agreed result is finalised (it was reconciled with this team)."""
+    reason = reason.strip()
+    from shelterassess.assessments.peer_services import lock_result_sources
+
+    lock_result_sources(session, assignment.facility_id, assignment.team.round_id)
+    team = assignment.team
+    _check_round_not_closed(team.round)
+    if assignment.is_withdrawn:
+        raise TeamRulesFailed([domain.error("assignment_withdrawn", team=team.name, facility=assignment.facility.code)])
+    if len(reason) < WITHDRAW_REASON_MIN:
+        raise TeamRulesFailed([domain.error("withdraw_reason_missing", min=WITHDRAW_REASON_MIN)])
+    if queries.has_finalised_result(session, assignment.facility_id, team.round_id):
+        raise TeamRulesFailed([domain.error("result_finalised", facility=assignment.facility.code)])
+    assignment.withdrawn_at, assignment.withdrawn_by_id, assignment.withdraw_reason = utcnow(), user.id, reason
+    peer = queries.peer_assessments(session, [team.id]).get((team.id, assignment.facility_id))
+    if peer is not None:
+        session.add(AssessmentEvent(assessment_id=peer.id, action="assignment_withdrawn", user_id=user.id,
+                                    reason=reason))
     session.flush()
 
 

@@ -22,7 +22,7 @@ from shelterassess.rounds.models import Round, RoundStatus
 from shelterassess.rounds.queries import all_rounds
 from shelterassess.teams import domain, queries, services
 from shelterassess.teams.domain import RuleResult
-from shelterassess.teams.forms import AssignForm, TeamForm, VisitForm
+from shelterassess.teams.forms import AssignForm, TeamForm, VisitForm, WithdrawAssignmentForm
 from shelterassess.teams.services import TeamRulesFailed
 from shelterassess.web.access import get_or_404, require, visible_or_404
 
@@ -50,6 +50,10 @@ RULE_MESSAGES = {
     "name_missing": _l("Enter a team name."),
     "name_taken": _l("A team called %(name)s exists already in %(round)s."),
     "round_closed": _l("The round %(round)s is closed; its teams and assignments can no longer change."),
+    "assignment_withdrawn": _l("The assignment of team %(team)s to %(facility)s is withdrawn already."),
+    "withdraw_reason_missing": _l("Say why the assignment is withdrawn (at least %(min)d characters)."),
+    "result_finalised": _l("The agreed result of %(facility)s is finalised for this round. The national team must "
+                           "reopen it before the facility's teams change."),
 }
 
 #: where each rule's message goes on the team form (others go to the top of the form)
@@ -294,6 +298,26 @@ def delete_assignment(assignment_id: int):
     if _apply(lambda: services.unassign(db.session, assignment)):
         flash(_("Assignment to %(facility)s removed.", facility=code), "success")
     return redirect(url_for(".detail", team_id=team_id))
+
+
+@bp.route("/assignments/<int:assignment_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_assignment(assignment_id: int):
+    require(perm.can_release_results(current_user))
+    assignment = get_or_404(TeamAssignment, assignment_id)
+    form = WithdrawAssignmentForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_assignment(db.session, current_user, assignment, form.reason.data)
+        except TeamRulesFailed as failure:
+            db.session.rollback()
+            form.form_errors.extend(rule_message(r) for r in failure.results)
+        else:
+            db.session.commit()
+            flash(_("Team %(team)s no longer assesses %(facility)s in this round. Its peer assessment will not be "
+                    "part of the result.", team=assignment.team.name, facility=assignment.facility.code), "success")
+            return redirect(url_for(".detail", team_id=assignment.team_id))
+    return render_template("teams/withdraw.html", form=form, assignment=assignment)
 
 
 @bp.route("/assignments/<int:assignment_id>/visit", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
 """Issue 3 in a real browser: from training and certification to a released agreed result.
 
-The national team records a training, certifies three assessors (two people of facility B,
-one of facility C) and forms a team in the open round. Assigning it to facility A while a
+The national team records a training and certifies three assessors (two people of facility B
+who passed a calibration practice case since; one of facility C who did not, certified by a
+recorded exception after the refusal says what is missing) and forms a team in the open round. Assigning it to facility A while a
 member of A is on it is refused with the conflict message and saves nothing; without that
 member the team is assigned to A with a visit date. A team member starts the peer
 assessment from "/peer/" and scores every area blind (facility A's self-assessment, already
@@ -18,6 +19,7 @@ from babel.dates import format_date
 from playwright.sync_api import expect
 
 from shelterassess.assessments.models import AssessmentKind
+from shelterassess.assessors import queries as assessor_queries
 from shelterassess.assessors import services as assessors
 from shelterassess.extensions import db
 from tests.browser.helpers import status_of, switch_user
@@ -34,6 +36,9 @@ AGREED = {"A1": "2", "B2": "2"}                     # A2 (N/A) and B1 (1) are pr
 REASON = "Bedrooms lock, but two rooms still sleep eight; the manager agreed with the team."
 TEAM = "North team"
 VISIT = dt.date(2027, 3, 15)
+#: The training the browser records: a week ago, so the calibration attempts made now follow it.
+TRAINED_ON = dt.date.today() - dt.timedelta(days=7)
+OVERRIDE = "Calibrated on paper at the end of the training; the practice case page was offline."
 
 
 @pytest.fixture
@@ -45,6 +50,11 @@ def peer_world(world):
     earlier = assessors.save_training(db.session, assessors.TrainingInput(
         "Peer assessor training, southern provinces", dt.date(2026, 11, 2), "Cần Thơ", "Trainer One"))
     assessors.add_participant(db.session, earlier, w.staff_a)
+    # a passed practice case (the reference answers) since the training, for staff.a,
+    # manager.b and staff.b; staff.c has none
+    case = assessor_queries.practice_cases()[0]
+    for user in (w.staff_a, w.manager_b, w.staff_b):
+        assessors.submit_calibration(db.session, user, case, assessor_queries.sheet_for(case), dict(case.reference))
     assessors.certify(db.session, w.national, w.staff_a)
     self_a = scored(w, w.manager_a, w.facility_a, w.round, AssessmentKind.SELF, SELF)
     db.session.commit()
@@ -78,7 +88,7 @@ def record_training_and_certify(page, base, s):
     page.get_by_role("link", name="Training sessions").click()
     page.get_by_role("link", name="New training session").click()
     page.get_by_label("Title").fill("Peer assessor training, northern provinces")
-    page.get_by_label("Date").fill("2027-01-20")
+    page.get_by_label("Date").fill(TRAINED_ON.isoformat())
     page.get_by_label("Place").fill("Lào Cai")
     page.get_by_label("Trainers").fill("Trainer One, Trainer Two")
     page.get_by_role("button", name="Save the training session").click()
@@ -97,7 +107,15 @@ def record_training_and_certify(page, base, s):
         expect(page.get_by_role("listitem").filter(
             has_text="Peer assessor training, northern provinces")).to_be_visible()
         page.get_by_role("button", name=f"Certify {user.display_name}").click()
+        if user is w.staff_c:  # no calibration attempt: refused, then certified by a recorded exception
+            expect(page.get_by_role("alert")).to_contain_text(
+                "staff.c has no calibration attempt since their last training (Peer assessor training, northern "
+                "provinces,")
+            page.get_by_label("Reason to certify without a passed calibration").fill(OVERRIDE)
+            page.get_by_role("button", name=f"Certify {user.display_name}").click()
         expect(page.get_by_text(f"{user.display_name} is now a certified peer assessor.")).to_be_visible()
+        if user is w.staff_c:
+            expect(page.get_by_text(OVERRIDE)).to_be_visible()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Assessors").click()
     for user in (w.manager_b, w.staff_b, w.staff_c, w.staff_a):
         expect(page.get_by_role("row", name=re.compile(rf"^{re.escape(user.display_name)} "))
@@ -185,7 +203,13 @@ def lead_submits_and_reconciles(page, base, s, peer_id):
     assert status_of(page, f"{base}/peer/assessments/{peer_id}/self-assessment") == 404
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Peer assessments").click()
     page.get_by_role("link", name="Open the peer assessment of SH-A").click()
+    # the visit was planned for a later day: the actual day needs a note, or the submission is refused
+    expect(page.get_by_label("Day of the team's visit")).not_to_have_value("")  # today, in the user's time zone
     page.get_by_role("button", name="Submit the peer assessment").click()  # the confirm dialog is accepted
+    expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below.")
+    expect(page.get_by_text("Say why the team visited on another day.")).to_be_visible()
+    page.get_by_label("Note on the visit date").fill("The facility asked us to come before the holiday.")
+    page.get_by_role("button", name="Submit the peer assessment").click()
     expect(page.get_by_text("The peer assessment has been submitted.")).to_be_visible()
     page.get_by_role("link", name="The facility's self-assessment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -249,8 +273,11 @@ def test_peer_assessment_from_training_to_released_result(page, live_server, pee
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Peer assessments").click()
     row = page.get_by_role("row", name=re.compile("SH-A · Nhà tạm lánh A"))
     expect(row).to_contain_text("Finalised")
-    page.get_by_role("button", name=f"Release the results of {s.round_name}").click()
-    expect(page.get_by_text(f"The results of {s.round_name} are released")).to_be_visible()
+    page.get_by_role("link", name=f"Release results of {s.round_name}").click()
+    expect(page.get_by_text("Finalised, not released: 1")).to_be_visible()
+    page.get_by_label("Release SH-A").check()
+    page.get_by_role("button", name="Release the chosen results").click()
+    expect(page.get_by_text("1 result released: the facility now sees its peer and agreed scores.")).to_be_visible()
 
     # facility A now sees the agreed result beside its own and the team's
     switch_user(page, base, w.staff_a)
@@ -261,5 +288,5 @@ def test_peer_assessment_from_training_to_released_result(page, live_server, pee
     expect(page.get_by_text("Not released yet")).to_have_count(0)
     expect(page.get_by_text("The agreed scores are the facility's official result for this round.")).to_be_visible()
     assert overall_by_column(page) == {"Self": "83.3%", TEAM: "41.7%", "Agreed": "58.3%"}
-    a1 = page.get_by_role("row", name=re.compile(r"^A1 "))
+    a1 = page.locator("table.indicator-table").get_by_role("row", name=re.compile(r"^A1 "))
     expect(a1.locator("td")).to_have_text(["3", "1", "2", REASON])

@@ -39,7 +39,7 @@ def test_seed_demo_is_idempotent_and_prints_accounts(app_ctx, runner, monkeypatc
     from shelterassess.rounds.models import Round
 
     assert count(PeerTeam) == 2 and count(Certification) == 5 and count(LocalPractice) == 1
-    assert db.session.scalar(select(func.count()).where(Round.results_released_at.is_not(None))) == 1
+    assert db.session.scalar(select(func.count()).where(Assessment.released_at.is_not(None))) == 1
     assert totals[1] >= 5 and totals[3] >= 45
 
 

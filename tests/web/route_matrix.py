@@ -265,13 +265,17 @@ def _training(w):
     return w.training
 
 
+#: The training of ``_training`` lies ahead, so no calibration attempt can follow it yet.
+OVERRIDE_REASON = "Calibrated on paper during the training"
+
+
 def _certification(w):
     from shelterassess.assessors.services import certify
     from shelterassess.extensions import db
 
     _training(w)
     if not hasattr(w, "certification_a"):
-        w.certification_a = certify(db.session, w.national, w.staff_a)
+        w.certification_a = certify(db.session, w.national, w.staff_a, override_reason=OVERRIDE_REASON)
     return w.certification_a
 
 
@@ -297,7 +301,7 @@ CASES += [
     Case("assessors.detail", "GET", lambda w: f"/assessors/{w.staff_a.id}", only("staff_a", "national"),
          setup=_certification),
     Case("assessors.certify", "POST", lambda w: f"/assessors/{w.staff_a.id}/certify", only("national", ok=302),
-         setup=_training, data=lambda w: {"note": "Passed both practice cases"}),
+         setup=_training, data=lambda w: {"note": "Passed both practice cases", "override_reason": OVERRIDE_REASON}),
     Case("assessors.revoke", "POST", lambda w: f"/assessors/{w.staff_a.id}/revoke", only("national", ok=302),
          setup=_certification, data=lambda w: {"reason": "Left the facility"}),
     Case("assessors.trainings", "GET", lambda w: "/assessors/trainings", only("national"), setup=_training),
@@ -376,8 +380,9 @@ def _peer(name):
             return pf.draft_peer(w)
         if name == "ready":
             return pf.ready_to_reconcile(w)
+        if name == "finalised":
+            return pf.finalised_agreed(w)
         if name == "released":
-            pf.ready_to_reconcile(w)
             return pf.released(w)
         raise KeyError(name)
     return build
@@ -403,7 +408,7 @@ CASES += [
     Case("peer.fill_area", "POST", lambda w: f"/peer/assessments/{_peer('draft')(w).id}/areas/{_area(w).id}",
          {**only(*TEAM_1, ok=302, deny=404), "national": 403}, setup=_peer("draft")),
     Case("peer.submit", "POST", lambda w: f"/peer/assessments/{_peer('draft')(w).id}/submit",
-         {**only("manager_b", ok=302, deny=404), "staff_b": 403, "national": 403}, setup=_peer("draft")),
+         {**only("manager_b", ok=422, deny=404), "staff_b": 403, "national": 403}, setup=_peer("draft")),
     Case("peer.self_assessment", "GET", lambda w: f"/peer/assessments/{_peer('self_and_draft')(w).id}/self-assessment",
          only("national", deny=404), setup=_peer("self_and_draft")),
     Case("peer.self_assessment", "GET", lambda w: f"/peer/assessments/{_peer('ready')(w).id}/self-assessment",
@@ -420,7 +425,19 @@ CASES += [
          only(*TEAM_1, "national", deny=404), setup=_peer("ready")),
     Case("peer.results", "GET", lambda w: f"/peer/results/{w.facility_a.id}/{w.round.id}",
          only(*FACILITY_ROLES, "national", deny=404), setup=_peer("released")),
-    Case("peer.release", "POST", lambda w: f"/peer/rounds/{w.round.id}/release", only("national", ok=302)),
-    Case("peer.withdraw_release", "POST", lambda w: f"/peer/rounds/{w.round.id}/withdraw-release",
-         only("national", ok=302), setup=_peer("released"), data=lambda w: {"reason": "Agreed scores to be checked"}),
+    Case("peer.reopen_agreed", "GET", lambda w: f"/peer/reconcile/{w.facility_a.id}/{w.round.id}/reopen",
+         only("national"), setup=_peer("released")),
+    Case("peer.reopen_agreed", "POST", lambda w: f"/peer/reconcile/{w.facility_a.id}/{w.round.id}/reopen",
+         only("national", ok=302), setup=_peer("released"), data=lambda w: {"reason": "A score was mistyped"}),
+    Case("release.round_", "GET", lambda w: f"/peer/release/rounds/{w.round.id}", only("national"),
+         setup=_peer("finalised")),
+    Case("release.release", "POST", lambda w: f"/peer/release/rounds/{w.round.id}/release",
+         only("national", ok=302), setup=_peer("finalised"), data=lambda w: {"facility_ids": [w.facility_a.id]}),
+    Case("release.withdraw", "POST", lambda w: f"/peer/release/rounds/{w.round.id}/withdraw",
+         only("national", ok=302), setup=_peer("released"),
+         data=lambda w: {"reason": "Agreed scores to be checked", "facility_ids": [w.facility_a.id]}),
+    Case("teams.withdraw_assignment", "GET", lambda w: f"/teams/assignments/{_peer_assignment(w).id}/withdraw",
+         only("national"), setup=_peer("draft")),
+    Case("teams.withdraw_assignment", "POST", lambda w: f"/teams/assignments/{_peer_assignment(w).id}/withdraw",
+         only("national", ok=302), setup=_peer("draft"), data=lambda w: {"reason": "The team could not travel"}),
 ]

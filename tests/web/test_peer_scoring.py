@@ -99,9 +99,9 @@ def test_full_flow_blind_scoring_reconciliation_and_release(client, world):
 
     # Only the lead submits.
     _as(client, world.staff_b)
-    assert client.post(f"/peer/assessments/{peer.id}/submit").status_code == 403
+    assert client.post(f"/peer/assessments/{peer.id}/submit", data=pf.visit_form()).status_code == 403
     _as(client, world.manager_b)
-    assert client.post(f"/peer/assessments/{peer.id}/submit").status_code == 302
+    assert client.post(f"/peer/assessments/{peer.id}/submit", data=pf.visit_form()).status_code == 302
     db.session.expire_all()
     assert peer.is_submitted
 
@@ -167,9 +167,10 @@ def test_full_flow_blind_scoring_reconciliation_and_release(client, world):
 
     # The national team releases: the facility sees self, peer and agreed scores.
     _as(client, world.national)
-    assert client.post(f"/peer/rounds/{world.round.id}/release").status_code == 302
+    assert client.post(f"/peer/release/rounds/{world.round.id}/release",
+                       data={"facility_ids": [world.facility_a.id]}).status_code == 302
     db.session.expire_all()
-    assert world.round.results_released_at is not None
+    assert agreed_a.released_at is not None and agreed_a.released_by_id == world.national.id
     assert "results_released" in [e.action for e in agreed_a.events]
     _as(client, world.staff_a)
     assert "Peer and agreed results" in client.get(f"/assessments/{self_a.id}").get_data(as_text=True)
@@ -181,12 +182,14 @@ def test_full_flow_blind_scoring_reconciliation_and_release(client, world):
 
     # Withdrawing needs a reason and is recorded; the facility loses sight again.
     _as(client, world.national)
-    client.post(f"/peer/rounds/{world.round.id}/withdraw-release", data={"reason": ""})
+    withdraw = f"/peer/release/rounds/{world.round.id}/withdraw"
+    r = client.post(withdraw, data={"reason": "", "facility_ids": [world.facility_a.id]})
+    assert r.status_code == 422 and "Say why the release is withdrawn." in r.get_data(as_text=True)
     db.session.expire_all()
-    assert world.round.results_released_at is not None
-    client.post(f"/peer/rounds/{world.round.id}/withdraw-release", data={"reason": "Agreed B2 to be checked"})
+    assert agreed_a.released_at is not None
+    client.post(withdraw, data={"reason": "Agreed B2 to be checked", "facility_ids": [world.facility_a.id]})
     db.session.expire_all()
-    assert world.round.results_released_at is None
+    assert agreed_a.released_at is None
     event = agreed_a.events[-1]
     assert (event.action, event.reason) == ("release_withdrawn", "Agreed B2 to be checked")
     assert event.user_id == world.national.id
@@ -208,10 +211,10 @@ def test_another_teams_draft_is_404_for_a_different_team(client, world):
     assert client.get(f"/peer/assessments/{peer2.id}").status_code == 200
     # Team 1 submits: still hidden from team 2 until team 2 has submitted its own.
     pf.fill(peer1, pf.PEER_SCORES)
-    peer_services.submit_peer_assessment(db.session, world.manager_b, peer1)
+    peer_services.submit_peer_assessment(db.session, world.manager_b, peer1, pf.visit())
     db.session.commit()
     assert client.get(f"/peer/assessments/{peer1.id}").status_code == 404
-    peer_services.submit_peer_assessment(db.session, world.manager_c, peer2)
+    peer_services.submit_peer_assessment(db.session, world.manager_c, peer2, pf.visit())
     db.session.commit()
     assert client.get(f"/peer/assessments/{peer1.id}").status_code == 200
     # ... while team 1 sees team 2's submitted scores as soon as its own are in.
@@ -235,8 +238,8 @@ def test_team_does_not_see_a_submitted_other_team_before_its_own_submission(clie
 
 
 def test_assessed_facility_never_opens_the_teams_draft(client, world):
-    peer = pf.draft_peer(world)
-    pf.released(world)
+    pf.released(world)  # team 1's result is released to facility A ...
+    peer = pf.peer_assessment(world, pf.team_two(world))  # ... while team 2 still drafts
     db.session.commit()
     area = world.sheet.areas[0]
     for user in (world.staff_a, world.manager_a):
@@ -322,12 +325,16 @@ def test_finalised_agreed_is_read_only(client, world):
 
 
 def test_release_twice_is_refused_and_only_national_releases(client, world):
+    pf.finalised_agreed(world)
+    db.session.commit()
+    url = f"/peer/release/rounds/{world.round.id}/release"
     login(client, world.manager_b)
-    assert client.post(f"/peer/rounds/{world.round.id}/release").status_code == 403
+    assert client.post(url, data={"everything": "y"}).status_code == 403
+    assert client.get(f"/peer/release/rounds/{world.round.id}").status_code == 403
     _as(client, world.national)
-    assert client.post(f"/peer/rounds/{world.round.id}/release").status_code == 302
-    r = client.post(f"/peer/rounds/{world.round.id}/release", follow_redirects=True)
-    assert "released already" in r.get_data(as_text=True)
+    assert client.post(url, data={"everything": "y"}).status_code == 302
+    r = client.post(url, data={"everything": "y"})
+    assert r.status_code == 422 and "There is no finalised result to release" in r.get_data(as_text=True)
 
 
 def test_national_index_lists_assignments_and_release_controls(client, world):
@@ -335,8 +342,8 @@ def test_national_index_lists_assignments_and_release_controls(client, world):
     db.session.commit()
     login(client, world.national)
     page = client.get("/peer/").get_data(as_text=True)
-    assert "SH-A" in page and "Team 1" in page and "Release the results of 2027 national round" in page
-    assert 'data-confirm="Release the results' in page
+    assert "SH-A" in page and "Team 1" in page and "Release results of 2027 national round" in page
+    assert "0 of 0 finalised results released" in page
 
 
 def test_facility_user_without_team_sees_an_empty_list(client, world):

@@ -1,0 +1,96 @@
+"""A served app for race tests: a second app on the test database, CSRF off, served by
+Werkzeug in threads on a free loopback port; and a small HTTP client per user (its own
+cookie jar, redirects not followed), so that threads can send requests at the same time.
+
+Use the ``served`` fixture (import it into the test module) and ``Client(served, user)``.
+"""
+from __future__ import annotations
+
+import http.cookiejar
+import socket
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from werkzeug.serving import make_server
+
+from shelterassess import create_app
+from tests.conftest import CHEAP_ARGON2, PASSWORD
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served(app):
+    server_app = create_app({
+        "TESTING": False, "SECRET_KEY": "race-test", "DATABASE_URL": app.config["DATABASE_URL"],
+        "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_PARAMS": CHEAP_ARGON2,
+        "SQLALCHEMY_ENGINE_OPTIONS": app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    })
+    server = make_server("127.0.0.1", _free_port(), server_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    from shelterassess.extensions import db
+
+    with server_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """One signed-in person talking to the served app."""
+
+    def __init__(self, base: str, user, password: str = PASSWORD):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+        status, _body = self.post("/login", {"email": user.email, "password": password})
+        assert status == 302, f"login of {user.email} failed: {status}"
+
+    def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data or {}, doseq=True).encode() if method == "POST" else None
+        req = urllib.request.Request(self.base + path, data=body, method=method,
+                                     headers={"Accept-Language": "en"})
+        try:
+            with self.opener.open(req, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def post(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        return self.request("POST", path, data)
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self.request("GET", path)
+
+
+def run_together(*calls, gap: float = 0.3):
+    """Start every call in its own thread, ``gap`` seconds apart in the given order; return their results."""
+    import time
+
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+        time.sleep(gap)
+    for t in threads:
+        t.join(timeout=60)
+    return results
