@@ -119,6 +119,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(teams_bp)
     app.register_blueprint(peer_bp)
     app.register_blueprint(release_bp)
+    from shelterassess.followups.views import bp as followups_bp
+    from shelterassess.training_needs.views import bp as training_needs_bp
+
+    app.register_blueprint(followups_bp)
+    app.register_blueprint(training_needs_bp)
+    from shelterassess.plans.views import bp as plans_bp
+    from shelterassess.plans.views_actions import bp as plan_actions_bp
+
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(plan_actions_bp)
 
 
 @event.listens_for(Engine, "connect")

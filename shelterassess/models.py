@@ -6,3 +6,5 @@ from shelterassess.facilities import models as facilities  # noqa: F401
 from shelterassess.peer import models as peer  # noqa: F401
 from shelterassess.rounds import models as rounds  # noqa: F401
 from shelterassess.scoresheets import models as scoresheets  # noqa: F401
+from shelterassess.followups import models as followups  # noqa: F401
+from shelterassess.plans import models as plans  # noqa: F401

@@ -45,10 +45,14 @@ class AnswerInput:
 
 def start_assessment(
     session: Session, user: User, facility: Facility, round_: Round, kind: AssessmentKind = AssessmentKind.SELF,
-    team_id: int | None = None,
+    team_id: int | None = None, indicator_ids: Collection[int] | None = None,
 ) -> Assessment:
     """The facility's assessment of this kind in the round (for a peer assessment: ``team_id``'s),
-    created with one empty score per indicator.
+    created with one empty score per indicator (only ``indicator_ids``' when given: a follow-up
+    re-scores the indicators its plan touched).
+
+    A follow-up may start in a round that is no longer open: it checks a plan made from the
+    round's finalised result, usually months later.
 
     A self-assessment that exists already is returned. When someone else creates the same
     self, agreed or peer assessment at the same moment, the database refuses the second row
@@ -58,7 +62,7 @@ def start_assessment(
         existing = queries.find_self_assessment(session, facility.id, round_.id)
         if existing is not None:
             return existing
-    if not round_.is_open:
+    if not round_.is_open and kind is not AssessmentKind.FOLLOW_UP:
         raise ValidationFailed([(None, _("This round is not open."))])
     assessment = Assessment(round=round_, facility=facility, kind=kind.value, team_id=team_id, started_by_id=user.id)
     try:
@@ -71,7 +75,8 @@ def start_assessment(
             raise
         return existing
     for indicator in round_.sheet.indicators:
-        session.add(Score(assessment_id=assessment.id, indicator_id=indicator.id))
+        if indicator_ids is None or indicator.id in indicator_ids:
+            session.add(Score(assessment_id=assessment.id, indicator_id=indicator.id))
     session.add(AssessmentEvent(assessment_id=assessment.id, action="started", user_id=user.id))
     session.flush()
     return assessment
@@ -132,11 +137,6 @@ def _apply(score: Score, item: AnswerInput, user: User) -> None:
     score.updated_by_id = user.id
 
 
-def _ensure_editable(assessment: Assessment) -> None:
-    if assessment.is_submitted:
-        raise ValidationFailed([(None, _("This assessment has been submitted and is read-only."))])
-    if not assessment.round.is_open:
-        raise ValidationFailed([(None, _("This round is closed; the assessment is read-only."))])
 def _ensure_not_reconciled(session: Session, assessment: Assessment) -> None:
     agreed = queries.find_assessment(session, assessment.facility_id, assessment.round_id, AssessmentKind.AGREED)
     if agreed is not None and agreed.is_submitted:
@@ -145,6 +145,11 @@ def _ensure_not_reconciled(session: Session, assessment: Assessment) -> None:
             "assessment cannot be reopened. Reopen the agreed result first: it goes back to reconciliation."))])
 
 
+def _ensure_editable(assessment: Assessment) -> None:
+    if assessment.is_submitted:
+        raise ValidationFailed([(None, _("This assessment has been submitted and is read-only."))])
+    if not assessment.round.is_open:
+        raise ValidationFailed([(None, _("This round is closed; the assessment is read-only."))])
 
 
 def submit(session: Session, user: User, assessment: Assessment) -> None:
@@ -176,18 +181,13 @@ def reopen(session: Session, user: User, assessment: Assessment, reason: str) ->
     changes silently.
     """
     reason = reason.strip()
+    from shelterassess.assessments.peer_services import lock_result_sources
+
+    lock_result_sources(session, assessment.facility_id, assessment.round_id)
     if not assessment.is_submitted:
         raise ValidationFailed([(None, _("Only a submitted assessment can be reopened."))])
     if len(reason) < 5:
         raise ValidationFailed([("reason", _("Say why the assessment is reopened."))])
-    assessment.status = AssessmentStatus.DRAFT.value
-    from shelterassess.assessments.peer_services import lock_result_sources
-
-    lock_result_sources(session, assessment.facility_id, assessment.round_id)
-    assessment.area_results = []
-    assessment.overall_percentage = None
-    assessment.red_flag_count = 0
-    assessment.submitted_at = None
     if assessment.kind == AssessmentKind.SELF.value or (
             assessment.kind == AssessmentKind.PEER.value and not assessment.is_withdrawn):
         _ensure_not_reconciled(session, assessment)
@@ -195,5 +195,10 @@ def reopen(session: Session, user: User, assessment: Assessment, reason: str) ->
         from shelterassess.assessments.release_services import withdraw_one
 
         withdraw_one(session, user, assessment, reason)
+    assessment.status = AssessmentStatus.DRAFT.value
+    assessment.area_results = []
+    assessment.overall_percentage = None
+    assessment.red_flag_count = 0
+    assessment.submitted_at = None
     session.add(AssessmentEvent(assessment_id=assessment.id, action="reopened", user_id=user.id, reason=reason))
     session.flush()

@@ -372,6 +372,153 @@ def can_view_agreed_result(user: Any, facility: Any, round_: Any, result: Any = 
     )
 
 
+# -- follow-up visits and training needs (issue 8) -----------------------------------
+# ``visit`` is a follow-up visit (status, team, plan.facility_id). Its team's members fill the
+# visit form and the lead submits it; the national team schedules, reads and reopens. The
+# visited facility's users see the results once the visit is submitted.
+
+def _visit_submitted(visit: Any) -> bool:
+    return visit.status == "submitted"
+
+
+def can_manage_follow_ups(user: Any) -> bool:
+    """Schedule follow-up visits, reopen submitted ones, see every visit and the compliance table."""
+    return is_national(user)
+
+
+def can_view_follow_ups(user: Any) -> bool:
+    """The list of follow-up visits: the national team (all), facility staff and managers (their
+    teams' visits and their own facility's submitted ones)."""
+    role = _role(user)
+    return role is not None and (role.belongs_to_facility or role is Role.NATIONAL_TEAM)
+
+
+def can_view_follow_up_visit(user: Any, visit: Any) -> bool:
+    """The visit form: the visiting team and the national team (read-only)."""
+    return is_national(user) or is_team_member(user, visit.team)
+
+
+def can_edit_follow_up_visit(user: Any, visit: Any) -> bool:
+    return not is_national(user) and is_team_member(user, visit.team) and not _visit_submitted(visit)
+
+
+def can_submit_follow_up_visit(user: Any, visit: Any) -> bool:
+    return can_edit_follow_up_visit(user, visit) and is_team_lead(user, visit.team)
+
+
+def can_reopen_follow_up_visit(user: Any, visit: Any) -> bool:
+    return is_national(user) and _visit_submitted(visit)
+
+
+def can_view_follow_up_results(user: Any, visit: Any) -> bool:
+    """Before/after, compliance and cost per point (page and PDF): the national team and the
+    visiting team (also while the visit is a draft); the facility's users once it is submitted."""
+    return can_view_follow_up_visit(user, visit) or (
+        _visit_submitted(visit) and is_facility_member(user, visit.plan.facility_id))
+
+
+def can_manage_skills(user: Any) -> bool:
+    """Add, rename and deactivate the skills capacity-building actions name."""
+    return is_admin(user) or is_national(user)
+
+
+def can_view_training_needs(user: Any) -> bool:
+    """Needs by skill and province, and scheduling a follow-up training for them."""
+    return is_national(user)
+
+
+# -- improvement plans (issue 8) --------------------------------------------------------
+# ``plan`` is an improvement plan (facility_id, round_id, status). ``lead_peer`` is the peer
+# assessment of the team the user leads among those assigned to the plan's facility in its
+# round (withdrawn assignments left out), or None. The lead of a team whose peer assessment
+# is submitted, and the national team, draft and edit the plan while it is a draft or
+# returned; the facility sees it once shared (never a draft); its manager accepts or returns
+# it; its staff and manager report progress once it is accepted. Administrators see no plan.
+
+_PLAN_EDITABLE = ("draft", "returned")
+_PLAN_UNDER_WAY = ("accepted", "in_progress")
+
+
+def _leads_assessing_team(user: Any, lead_peer: Any, facility_id: int, round_id: int) -> bool:
+    return (
+        lead_peer is not None
+        and lead_peer.kind == "peer"
+        and lead_peer.is_submitted
+        and not _withdrawn(lead_peer)
+        and lead_peer.team is not None
+        and is_team_lead(user, lead_peer.team)
+        and lead_peer.facility_id == facility_id
+        and lead_peer.round_id == round_id
+    )
+
+
+def _plan_author(user: Any, facility_id: int, round_id: int, lead_peer: Any) -> bool:
+    return is_national(user) or _leads_assessing_team(user, lead_peer, facility_id, round_id)
+
+
+def can_view_plans(user: Any) -> bool:
+    """The plans page: facility staff and managers (their facility's plans, and the plans they draft
+    as team leads) and the national team."""
+    role = _role(user)
+    return role is not None and (role.belongs_to_facility or role is Role.NATIONAL_TEAM)
+
+
+def can_view_plans_overview(user: Any) -> bool:
+    """All plans of a round with totals by category and province, overdue actions first."""
+    return is_national(user)
+
+
+def can_draft_plan(user: Any, facility: Any, round_: Any, lead_peer: Any = None) -> bool:
+    """Draft the facility's plan of the round (the service needs the finalised agreed result)."""
+    return _plan_author(user, facility.id, round_.id, lead_peer)
+
+
+def can_view_plan(user: Any, plan: Any, lead_peer: Any = None) -> bool:
+    """The plan page and its PDF."""
+    if _plan_author(user, plan.facility_id, plan.round_id, lead_peer):
+        return True
+    return is_facility_member(user, plan.facility_id) and plan.status != "draft"
+
+
+def can_edit_plan(user: Any, plan: Any, lead_peer: Any = None) -> bool:
+    """Add, change, merge, drop, restore and reorder actions; share the plan with the facility."""
+    return plan.status in _PLAN_EDITABLE and _plan_author(user, plan.facility_id, plan.round_id, lead_peer)
+
+
+def can_decide_plan(user: Any, plan: Any) -> bool:
+    """Accept a shared plan, or return it with comments: the facility's manager."""
+    return (plan.status == "shared" and _role(user) is Role.FACILITY_MANAGER
+            and is_facility_member(user, plan.facility_id))
+
+
+def can_start_plan(user: Any, plan: Any) -> bool:
+    """Mark an accepted plan as in progress (it also starts when an action does)."""
+    return (plan.status == "accepted" and _role(user) is Role.FACILITY_MANAGER
+            and is_facility_member(user, plan.facility_id))
+
+
+def can_close_plan(user: Any, plan: Any) -> bool:
+    return plan.status == "in_progress" and is_national(user)
+
+
+def can_reopen_plan(user: Any, plan: Any) -> bool:
+    """Send an accepted plan back to draft (recorded, with a reason)."""
+    return plan.status in _PLAN_UNDER_WAY and is_national(user)
+
+
+def can_add_progress_note(user: Any, plan: Any, lead_peer: Any = None) -> bool:
+    """Progress notes: the facility's staff and manager, and the lead of the team that drafted it."""
+    if plan.status not in _PLAN_UNDER_WAY:
+        return False
+    return is_facility_member(user, plan.facility_id) or _leads_assessing_team(
+        user, lead_peer, plan.facility_id, plan.round_id)
+
+
+def can_set_action_status(user: Any, plan: Any) -> bool:
+    """Planned, in progress, done or dropped (with a reason): the facility's staff and manager."""
+    return plan.status in _PLAN_UNDER_WAY and is_facility_member(user, plan.facility_id)
+
+
 PREDICATES = {
     name: fn for name, fn in dict(globals()).items() if name.startswith(("can_", "is_")) and callable(fn)
 }

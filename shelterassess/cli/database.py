@@ -7,13 +7,16 @@ from flask_migrate import upgrade
 from shelterassess.extensions import db
 from shelterassess.facilities.services import load_reference_data
 from shelterassess.scoresheets.services import load_standard_sheet
+from shelterassess.training_needs.services import seed_skills
 
 
 def init_database() -> None:
-    """Migrate to head, then load reference data (provinces, score sheet v1). Idempotent."""
+    """Migrate to head, then load reference data (provinces, score sheet v1, the skills of
+    capacity-building actions). Idempotent."""
     upgrade()
     load_reference_data(db.session)
     load_standard_sheet(db.session)
+    seed_skills(db.session)
     db.session.commit()
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,7 @@ from shelterassess.assessments.services import AnswerInput
 from shelterassess.auth import services as auth_services
 from shelterassess.auth.models import User
 from shelterassess.auth.roles import Role
-from shelterassess.cli import seed_peer
+from shelterassess.cli import seed_followups, seed_peer, seed_plans
 from shelterassess.cli.database import init_database
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility, Province
@@ -24,6 +25,7 @@ from shelterassess.facilities.services import FacilityInput, save_facility
 from shelterassess.rounds import services as round_services
 from shelterassess.rounds.models import Round
 from shelterassess.scoresheets.services import load_standard_sheet
+from shelterassess.training_needs.services import seed_skills
 
 DEMO_DOMAIN = "demo.shelterassess.org"
 FACILITIES = [
@@ -68,13 +70,24 @@ def seed_demo(session: Session, password: str | None) -> list[tuple[User, str | 
             _filled(session, pilot, facilities[code], staff[code], managers[code], rng, share=1.0, submit=True)
         seed_peer.seed_peer_cycle(session, pilot, "Đoàn đánh giá 1", [staff["RC-LCA-01"], staff["SH-QNI-01"],
                                   managers["RC-AG-01"]], facilities["SH-HN-01"], national, rng)
+        seed_skills(session)
+        with force_locale("vi"):  # the proposals are written in the users' first language
+            seed_plans.seed_accepted_plan(session, pilot, facilities["SH-HN-01"], staff["RC-LCA-01"],
+                                          managers["SH-HN-01"], date.today())
         round_services.close_round(session, pilot)
     _filled(session, current, facilities["SH-SG-01"], staff["SH-SG-01"], managers["SH-SG-01"], rng, 1.0, True)
+    _filled(session, current, facilities["SH-HN-01"], staff["SH-HN-01"], managers["SH-HN-01"], rng, 1.0, True)
+    seed_peer.seed_peer_cycle(session, current, "Đoàn đánh giá 3", [managers["RC-AG-01"], staff["SH-QNI-01"],
+                              staff["RC-LS-01"]], facilities["SH-HN-01"], national, rng)
+    with force_locale("vi"):
+        seed_plans.seed_draft_plan(session, current, facilities["SH-HN-01"], managers["RC-AG-01"], date.today())
     _filled(session, current, facilities["RC-LCA-01"], staff["RC-LCA-01"], managers["RC-LCA-01"], rng, 1.0, False)
     _filled(session, current, facilities["SH-QNI-01"], staff["SH-QNI-01"], managers["SH-QNI-01"], rng, 0.4, False)
     seed_peer.seed_local_practice(session, national, facilities["SH-SG-01"])
     seed_peer.seed_planned_visit(session, current, "Đoàn đánh giá 2", [staff["RC-LS-01"], staff["RC-LCA-01"],
                                  managers["SH-QNI-01"]], facilities["SH-SG-01"], date.today() + timedelta(days=21))
+    # After the plans seed: a completed follow-up visit of the pilot round's accepted plan (if there is one).
+    seed_followups.seed_demo_follow_up(session, pilot, facilities["SH-HN-01"], national, date.today())
     session.flush()
     return accounts
 

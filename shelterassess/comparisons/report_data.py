@@ -253,10 +253,11 @@ def _agreements(sheet_areas, area_keys, self_map, peer_maps, team_names, languag
 @dataclass(frozen=True)
 class TrendRow:
     round_name: str
-    #: "agreed" or "self"
+    #: "agreed", "self" or "follow_up" (a follow-up visit of the round's plan: only the areas it re-scored)
     source: str
     percentages: tuple[float | None, ...]
     overall: float | None
+    visited_on: dt.date | None = None  # follow-up rows only
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,8 @@ class Trends:
 
 
 def source_label(source: str) -> str:
+    if source == AssessmentKind.FOLLOW_UP.value:
+        return _("Follow-up")
     return _("Agreed result") if source == AssessmentKind.AGREED.value else _("Self-assessment")
 
 
@@ -287,7 +290,24 @@ def facility_trends(session: Session, facility: Facility, show_agreed: Callable[
         for r in a.area_results:
             areas.setdefault(r.area.key, AreaHead(r.area.key, r.area.code, localized(r.area, "title", language)))
     rows = []
+    follow_ups = _follow_ups_by_round(session, facility.id)
     for a in chosen.values():
         by_key = {r.area.key: r.percentage for r in a.area_results}
         rows.append(TrendRow(a.round.name, a.kind, tuple(by_key.get(k) for k in areas), a.overall_percentage))
+        if a.kind != AssessmentKind.AGREED.value:
+            continue  # a follow-up carries agreed scores forward: shown only where the agreed result is
+        for visit in follow_ups.get(a.round_id, ()):  # after the round they belong to
+            by_key = {r.area.key: r.percentage for r in visit.assessment.area_results}
+            rows.append(TrendRow(a.round.name, AssessmentKind.FOLLOW_UP.value, tuple(by_key.get(k) for k in areas),
+                                 visit.assessment.overall_percentage, visit.visited_on))
     return Trends(language, facility.code, facility.name, tuple(areas.values()), tuple(rows))
+
+
+def _follow_ups_by_round(session: Session, facility_id: int) -> dict[int, list]:
+    """round id -> the facility's submitted follow-up visits of that round's plan, oldest first."""
+    from shelterassess.followups.queries import submitted_visits_of_facility
+
+    found: dict[int, list] = {}
+    for visit in submitted_visits_of_facility(session, facility_id):
+        found.setdefault(visit.plan.round_id, []).append(visit)
+    return found

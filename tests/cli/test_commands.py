@@ -1,5 +1,6 @@
 """The flask CLI: init-db, seed-demo (idempotent), create-user (activation link, no password)."""
 import re
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -33,13 +34,25 @@ def test_seed_demo_is_idempotent_and_prints_accounts(app_ctx, runner, monkeypatc
     assert "(unchanged)" in second.output
     statuses = set(db.session.scalars(select(Assessment.status)))
     assert statuses == {"draft", "submitted"}
-    assert set(db.session.scalars(select(Assessment.kind))) == {"self", "peer", "agreed"}
+    assert set(db.session.scalars(select(Assessment.kind))) == {"self", "peer", "agreed", "follow_up"}
     from shelterassess.cases.models import LocalPractice
     from shelterassess.peer.models import Certification, PeerTeam
     from shelterassess.rounds.models import Round
 
-    assert count(PeerTeam) == 2 and count(Certification) == 5 and count(LocalPractice) == 1
-    assert db.session.scalar(select(func.count()).where(Assessment.released_at.is_not(None))) == 1
+    assert count(PeerTeam) == 3 and count(Certification) == 5 and count(LocalPractice) == 1
+    assert db.session.scalar(select(func.count()).where(Assessment.released_at.is_not(None))) == 2
+    # issue 8: an accepted plan in progress with actions in several states, a draft plan in 2027,
+    # and a submitted follow-up visit of the pilot round's plan
+    from shelterassess.followups.models import FollowUpVisit
+    from shelterassess.plans.models import ImprovementPlan
+
+    plans = {p.round.name: p for p in db.session.scalars(select(ImprovementPlan))}
+    pilot, current = plans["Đợt thí điểm 2026"], plans["Đợt đánh giá quốc gia 2027"]
+    assert pilot.status == "in_progress" and current.status == "draft"
+    assert {a.status for a in pilot.actions} == {"done", "in_progress", "planned", "dropped"}
+    assert any(a.due_on < date.today() and a.status == "planned" for a in pilot.actions)  # one is overdue
+    assert pilot.actions[0].description.startswith("Đạt mức")  # written in Vietnamese
+    assert [v.status for v in db.session.scalars(select(FollowUpVisit))] == ["submitted"]
     assert totals[1] >= 5 and totals[3] >= 45
 
 

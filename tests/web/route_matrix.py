@@ -441,3 +441,217 @@ CASES += [
     Case("teams.withdraw_assignment", "POST", lambda w: f"/teams/assignments/{_peer_assignment(w).id}/withdraw",
          only("national", ok=302), setup=_peer("draft"), data=lambda w: {"reason": "The team could not travel"}),
 ]
+
+
+def _plan(state):
+    """Facility A's improvement plan (tests/plan_fixtures.py): drafted by team 1's lead (manager_b) from
+    the finalised agreed result, in ``state``: agreed (no plan yet), draft, complete (draft ready to
+    share), shared, accepted, in_progress, dropped (a draft whose first action is dropped)."""
+    def build(w):
+        from tests import plan_fixtures as plf
+
+        builders = {"agreed": plf.weak_agreed, "draft": plf.draft_plan, "complete": plf.complete_plan,
+                    "shared": plf.shared_plan, "accepted": plf.accepted_plan, "in_progress": plf.in_progress_plan,
+                    "dropped": plf.dropped_action}
+        return builders[state](w)
+    return build
+
+
+def _plan_url(suffix=""):
+    return lambda w: f"/plans/{w.plan.id}{suffix}"
+
+
+def _action_url(suffix, index=0):
+    return lambda w: f"/plans/actions/{w.plan.actions[index].id}{suffix}"
+
+
+def _edited_action(w):
+    from tests import plan_fixtures as plf
+
+    return plf.action_form(w, w.plan.actions[0], description="Code every file and lock the cabinet")
+
+
+PLAN_AUTHORS = ("manager_b", "national")
+FACILITY_A = ("staff_a", "manager_a")
+_FACILITY_PLAN = lambda w: f"/plans/facilities/{w.facility_a.id}/rounds/{w.round.id}"  # noqa: E731
+_BY_MANAGER_A = {"staff_a": 403, "manager_b": 403, "national": 403}
+
+CASES += [
+    # improvement plans (issue 8): team 1's lead (manager_b) and the national team draft; facility A sees
+    # the plan once shared, its manager decides, its staff and manager (and the lead) report progress
+    Case("plans.index", "GET", lambda w: "/plans/", only(*FACILITY_ROLES, "national"), setup=_plan("draft")),
+    Case("plans.overview", "GET", lambda w: f"/plans/rounds/{w.round.id}?status=accepted", only("national"),
+         setup=_plan("accepted")),
+    Case("plans.facility_plan", "GET", _FACILITY_PLAN, only(*PLAN_AUTHORS, *FACILITY_A, deny=404),
+         setup=_plan("agreed")),
+    Case("plans.facility_plan", "GET", _FACILITY_PLAN,
+         {**only(*FACILITY_A, deny=404), "manager_b": 302, "national": 302}, setup=_plan("draft")),
+    Case("plans.create", "POST", lambda w: _FACILITY_PLAN(w) + "/create",
+         {**only(*PLAN_AUTHORS, ok=302, deny=404), "staff_a": 403, "manager_a": 403}, setup=_plan("agreed")),
+    Case("plans.plan", "GET", _plan_url(), only(*PLAN_AUTHORS, deny=404), setup=_plan("draft")),
+    Case("plans.plan", "GET", _plan_url(), only(*PLAN_AUTHORS, *FACILITY_A, deny=404), setup=_plan("shared")),
+    Case("plans.plan_pdf", "GET", _plan_url(".pdf?lang=vi"), only(*PLAN_AUTHORS, *FACILITY_A, deny=404),
+         setup=_plan("shared")),
+    Case("plans.plan_pdf", "GET", _plan_url(".pdf"), only(*PLAN_AUTHORS, deny=404), setup=_plan("draft")),
+    Case("plans.share", "POST", _plan_url("/share"), only(*PLAN_AUTHORS, ok=302, deny=404), setup=_plan("complete")),
+    Case("plans.accept", "POST", _plan_url("/accept"), {**only("manager_a", ok=302, deny=404), **_BY_MANAGER_A},
+         setup=_plan("shared")),
+    Case("plans.return_", "GET", _plan_url("/return"), {**only("manager_a", deny=404), **_BY_MANAGER_A},
+         setup=_plan("shared")),
+    Case("plans.return_", "POST", _plan_url("/return"), {**only("manager_a", ok=302, deny=404), **_BY_MANAGER_A},
+         setup=_plan("shared"), data=lambda w: {"comment": "Action 2 needs a named counsellor"}),
+    Case("plans.start", "POST", _plan_url("/start"), {**only("manager_a", ok=302, deny=404), **_BY_MANAGER_A},
+         setup=_plan("accepted")),
+    Case("plans.close", "POST", _plan_url("/close"),
+         {**only("national", ok=302, deny=404), "staff_a": 403, "manager_a": 403, "manager_b": 403},
+         setup=_plan("in_progress")),
+    Case("plans.reopen", "GET", _plan_url("/reopen"),
+         {**only("national", deny=404), "staff_a": 403, "manager_a": 403, "manager_b": 403}, setup=_plan("accepted")),
+    Case("plans.reopen", "POST", _plan_url("/reopen"),
+         {**only("national", ok=302, deny=404), "staff_a": 403, "manager_a": 403, "manager_b": 403},
+         setup=_plan("accepted"), data=lambda w: {"reason": "The province funds action 1 directly"}),
+    Case("plan_actions.new_action", "GET", _plan_url("/actions/new"), only(*PLAN_AUTHORS, deny=404),
+         setup=_plan("draft")),
+    Case("plan_actions.new_action", "POST", _plan_url("/actions/new"), only(*PLAN_AUTHORS, ok=302, deny=404),
+         setup=_plan("draft"), data=lambda w: __import__("tests.plan_fixtures").plan_fixtures.action_form(w)),
+    Case("plan_actions.edit_action", "GET", _action_url("/edit"), only(*PLAN_AUTHORS, deny=404), setup=_plan("draft")),
+    Case("plan_actions.edit_action", "POST", _action_url("/edit"), only(*PLAN_AUTHORS, ok=302, deny=404),
+         setup=_plan("draft"), data=_edited_action),
+    Case("plan_actions.drop_action", "GET", _action_url("/drop"), only(*PLAN_AUTHORS, deny=404), setup=_plan("draft")),
+    Case("plan_actions.drop_action", "POST", _action_url("/drop"), only(*PLAN_AUTHORS, ok=302, deny=404),
+         setup=_plan("draft"), data=lambda w: {"drop_reason": "The province already pays for this"}),
+    Case("plan_actions.restore_action", "POST", _action_url("/restore"), only(*PLAN_AUTHORS, ok=302, deny=404),
+         setup=_plan("dropped")),
+    Case("plan_actions.move_action", "POST", _action_url("/move"), only(*PLAN_AUTHORS, ok=302, deny=404),
+         setup=_plan("draft"), data=lambda w: {"direction": "down"}),
+    Case("plan_actions.merge", "GET", _plan_url("/merge"), only(*PLAN_AUTHORS, deny=404), setup=_plan("draft")),
+    Case("plan_actions.merge", "POST", _plan_url("/merge"), only(*PLAN_AUTHORS, ok=302, deny=404),
+         setup=_plan("draft"), data=lambda w: {"action_ids": [w.plan.actions[0].id, w.plan.actions[2].id]}),
+    Case("plan_actions.progress", "GET", _action_url("/progress"),
+         {**only(*FACILITY_A, "manager_b", deny=404), "national": 403}, setup=_plan("accepted")),
+    Case("plan_actions.progress", "POST", _action_url("/progress"),
+         {**only(*FACILITY_A, "manager_b", ok=302, deny=404), "national": 403}, setup=_plan("accepted"),
+         data=lambda w: {"noted_on": "", "note": "The locks are ordered", "status": "in_progress"}),
+]
+
+
+def _follow_up(name):
+    """Follow-up states from tests/followup_fixtures.py: facility A's accepted plan, visited by team 1
+    (manager_b leads, staff_b)."""
+    from tests import followup_fixtures as ff
+
+    def build(w):
+        if name == "plan":
+            ff.plan_a(w)
+            from tests import peer_scoring_fixtures as pf
+
+            return pf.team_one(w)
+        if name == "visit":
+            return ff.visit_a(w)
+        if name == "recorded":
+            visit = ff.visit_a(w)
+            if visit.status == "planned":
+                ff.record(w, visit)
+            return visit
+        if name == "submitted":
+            return ff.submitted_visit(w)
+        raise KeyError(name)
+    return build
+
+
+def _visit_url(suffix: str = ""):
+    def url(w):
+        from tests import followup_fixtures as ff
+
+        return f"/follow-ups/{ff.visit_a(w).id}{suffix}"
+    return url
+
+
+def _plan_schedule_url(w):
+    from tests import followup_fixtures as ff
+
+    return f"/follow-ups/plans/{ff.plan_a(w).id}/schedule"
+
+
+def _schedule_form(w):
+    import datetime as dt
+
+    from tests import followup_fixtures as ff
+
+    return {"team_id": w.team_one.id, "planned_on": (ff.today() + dt.timedelta(days=7)).isoformat()}
+
+
+def _visit_form(w):
+    from tests import followup_fixtures as ff
+
+    return ff.visit_form(w, ff.visit_a(w))
+
+
+def _today_form(w):
+    from tests import followup_fixtures as ff
+
+    return {"visited_on": ff.today().isoformat()}
+
+
+def _skill_id(w):
+    from tests import followup_fixtures as ff
+
+    return ff.skill().id
+
+
+def _training_needs_setup(w):
+    from tests import followup_fixtures as ff
+
+    ff.plan_a(w)
+
+
+def _training_needs_form(w):
+    from tests import followup_fixtures as ff
+
+    return {"action_ids": [ff.action(w, 3).id], "training_id": 0, "title": "Follow-up training: confidentiality",
+            "held_on": "2027-09-01", "place": "Hà Nội", "trainers": "Trainer Three"}
+
+
+TEAM_1_AND_A = ("staff_a", "manager_a", "staff_b", "manager_b")
+
+CASES += [
+    # follow-up visits (issue 8): team 1 visits facility A; facility A sees the results once submitted
+    Case("followups.index", "GET", lambda w: "/follow-ups/", only(*FACILITY_ROLES, "national"),
+         setup=_follow_up("submitted")),
+    Case("followups.schedule", "GET", _plan_schedule_url, only("national"), setup=_follow_up("plan")),
+    Case("followups.schedule", "POST", _plan_schedule_url, only("national", ok=302), setup=_follow_up("plan"),
+         data=_schedule_form),
+    Case("followups.visit", "GET", _visit_url(), only(*TEAM_1, "national", deny=404), setup=_follow_up("visit")),
+    Case("followups.visit", "POST", _visit_url(), {**only(*TEAM_1, ok=302, deny=404), "national": 403},
+         setup=_follow_up("visit"), data=_visit_form),
+    Case("followups.submit", "POST", _visit_url("/submit"),
+         {**only("manager_b", ok=302, deny=404), "staff_b": 403, "national": 403}, setup=_follow_up("recorded"),
+         data=_today_form),
+    Case("followups.reopen", "GET", _visit_url("/reopen"), only("national"), setup=_follow_up("submitted")),
+    Case("followups.reopen", "POST", _visit_url("/reopen"), only("national", ok=302), setup=_follow_up("submitted"),
+         data=lambda w: {"reason": "A score was typed on the wrong line"}),
+    Case("followups.results", "GET", _visit_url("/results"), only(*TEAM_1, "national", deny=404),
+         setup=_follow_up("visit")),
+    Case("followups.results", "GET", _visit_url("/results"), only(*TEAM_1_AND_A, "national", deny=404),
+         setup=_follow_up("submitted")),
+    Case("followups.results_pdf", "GET", _visit_url(".pdf?lang=vi"), only(*TEAM_1_AND_A, "national", deny=404),
+         setup=_follow_up("submitted")),
+    Case("followups.compliance", "GET", lambda w: f"/follow-ups/compliance?round={w.round.id}", only("national"),
+         setup=_follow_up("submitted")),
+    # training needs and skills
+    Case("training_needs.index", "GET", lambda w: "/training-needs/", only("national"), setup=_training_needs_setup),
+    Case("training_needs.schedule", "GET", lambda w: f"/training-needs/skills/{_skill_id(w)}/training",
+         only("national"), setup=_training_needs_setup),
+    Case("training_needs.schedule", "POST", lambda w: f"/training-needs/skills/{_skill_id(w)}/training",
+         only("national", ok=302), setup=_training_needs_setup, data=_training_needs_form),
+    Case("training_needs.skills", "GET", lambda w: "/training-needs/skills", only("admin", "national"),
+         setup=_training_needs_setup),
+    Case("training_needs.new_skill", "GET", lambda w: "/training-needs/skills/new", only("admin", "national")),
+    Case("training_needs.new_skill", "POST", lambda w: "/training-needs/skills/new", only("admin", "national", ok=302),
+         data=lambda w: {"name_vi": "Kỹ năng hòa giải", "name_en": "Mediation", "active": "y"}),
+    Case("training_needs.edit_skill", "GET", lambda w: f"/training-needs/skills/{_skill_id(w)}/edit",
+         only("admin", "national"), setup=_skill_id),
+    Case("training_needs.edit_skill", "POST", lambda w: f"/training-needs/skills/{_skill_id(w)}/edit",
+         only("admin", "national", ok=302), setup=_skill_id,
+         data=lambda w: {"name_vi": "Bảo mật", "name_en": "Confidentiality"}),
+]

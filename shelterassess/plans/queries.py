@@ -1,0 +1,283 @@
+"""Read queries for improvement plans: one plan with its actions and the agreed scores they
+answer, the plans a person sees, and the national overview of a round (totals computed by
+the database)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from shelterassess.assessments import peer_queries, queries as assessment_queries
+from shelterassess.assessments.models import Assessment, Score
+from shelterassess.cases.models import LocalPractice, PracticeStatus
+from shelterassess.facilities.models import Facility, Province
+from shelterassess.plans import domain
+from shelterassess.plans.models import ImprovementPlan, PlanAction, PlanEvent, Skill
+from shelterassess.rounds.models import Round
+from shelterassess.scoresheets.models import Indicator
+
+
+# -- finding plans ----------------------------------------------------------------------------
+
+def plan_for(session: Session, facility_id: int, round_id: int) -> ImprovementPlan | None:
+    return session.scalar(select(ImprovementPlan).where(ImprovementPlan.facility_id == facility_id,
+                                                        ImprovementPlan.round_id == round_id))
+
+
+def lead_peer(session: Session, user_id: int, facility_id: int, round_id: int) -> Assessment | None:
+    """The peer assessment of the team the user leads for this facility and round (permissions)."""
+    team = peer_queries.led_team(session, user_id, facility_id, round_id)
+    return peer_queries.find_peer(session, team.id, facility_id, round_id) if team else None
+
+
+def facility_plans(session: Session, facility_id: int) -> list[ImprovementPlan]:
+    """The facility's plans that were shared with it (drafts left out), newest round first."""
+    return list(session.scalars(
+        select(ImprovementPlan)
+        .where(ImprovementPlan.facility_id == facility_id, ImprovementPlan.status != domain.DRAFT)
+        .order_by(ImprovementPlan.created_at.desc(), ImprovementPlan.id.desc())
+    ))
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    """A facility the user's team assessed, whose plan the user (as lead) may draft."""
+
+    facility: Facility
+    round: Round
+    team_name: str
+    agreed: Assessment | None  # the finalised agreed result, if any
+    plan: ImprovementPlan | None
+
+
+def lead_rows(session: Session, user_id: int) -> list[LeadRow]:
+    """The assignments the user leads (open rounds) whose peer assessment is submitted."""
+    rows = []
+    for row in peer_queries.user_assignments(session, user_id):
+        if (row.team.lead_id != user_id or row.assignment.is_withdrawn
+                or row.peer is None or not row.peer.is_submitted):
+            continue
+        agreed = row.agreed if row.agreed is not None and row.agreed.is_submitted else None
+        rows.append(LeadRow(row.facility, row.round, row.team.name, agreed,
+                            plan_for(session, row.facility.id, row.round.id)))
+    return rows
+
+
+# -- one plan ----------------------------------------------------------------------------------
+
+def agreed_indicators(session: Session, agreed: Assessment) -> list[domain.AgreedIndicator]:
+    """The agreed result's scores as the proposal rule sees them."""
+    scores = assessment_queries.scores_by_indicator(session, agreed)
+    return [
+        domain.AgreedIndicator(ind.id, ind.code, ind.critical, scores[ind.id].value, scores[ind.id].not_applicable,
+                               area.position, ind.position)
+        for area in agreed.round.sheet.areas for ind in area.indicators if ind.id in scores
+    ]
+
+
+@dataclass(frozen=True)
+class LinkedIndicator:
+    indicator: Indicator
+    score: Score | None  # the agreed score
+
+    @property
+    def red_flag(self) -> bool:
+        return self.indicator.critical and self.score is not None and self.score.value == 0
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: PlanAction
+    number: int
+    indicators: list[LinkedIndicator]
+    overdue: bool
+
+    @property
+    def dropped(self) -> bool:
+        return self.action.status == domain.DROPPED
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    plan: ImprovementPlan
+    rows: list[ActionRow]
+    funding: dict[str, int]
+    events: list[PlanEvent] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.funding.values())
+
+    @property
+    def numbers(self) -> dict[int, int]:
+        """Action id -> its number on the page."""
+        return {row.action.id: row.number for row in self.rows}
+
+
+def plan_page(session: Session, plan: ImprovementPlan, today: dt.date) -> PlanPage:
+    scores = agreed_scores(session, plan)
+    rows = [ActionRow(a, n, [LinkedIndicator(i, scores.get(i.id)) for i in a.indicators], domain.is_overdue(a, today))
+            for n, a in enumerate(plan.actions, start=1)]
+    return PlanPage(plan, rows, domain.funding_request(plan.actions), list(plan.events))
+
+
+def agreed_scores(session: Session, plan: ImprovementPlan) -> dict[int, Score]:
+    return assessment_queries.scores_by_indicator(session, plan.agreed)
+
+
+def sheet_indicators(plan: ImprovementPlan) -> list[Indicator]:
+    return plan.round.sheet.indicators
+
+
+def active_skills(session: Session, keep_id: int | None = None) -> list[Skill]:
+    """Skills offered for an action: the active ones, and ``keep_id`` (the action's own skill,
+    which stays even if it was deactivated since)."""
+    offered = Skill.active.is_(True) if keep_id is None else (Skill.active.is_(True) | (Skill.id == keep_id))
+    return list(session.scalars(select(Skill).where(offered).order_by(Skill.position, Skill.id)))
+
+
+def published_practices(session: Session) -> list[LocalPractice]:
+    return list(session.scalars(select(LocalPractice).where(LocalPractice.status == PracticeStatus.PUBLISHED.value)
+                                .order_by(LocalPractice.id)))
+
+
+# -- the national overview of a round -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OverviewFilter:
+    province_id: int | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    plan: ImprovementPlan
+    funding: dict[str, int]
+    open_actions: int
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.funding.values())
+
+
+@dataclass(frozen=True)
+class ProvinceTotal:
+    province: Province
+    plans: int
+    funding: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.funding.values())
+
+
+@dataclass(frozen=True)
+class Overview:
+    round: Round
+    rows: list[OverviewRow]
+    funding: dict[str, int]
+    provinces: list[ProvinceTotal]
+    overdue_actions: list[tuple[PlanAction, ImprovementPlan]]
+    province_choices: list[Province]
+
+    @property
+    def total(self) -> int:
+        return sum(self.funding.values())
+
+
+def _per_plan_sums(today: dt.date):
+    """Per plan: cost per category of the actions not dropped, open actions, overdue actions."""
+    kept = PlanAction.status != domain.DROPPED
+    sums = [func.sum(case((and_(kept, PlanAction.category == c), PlanAction.cost_vnd), else_=0)).label(c)
+            for c in domain.CATEGORIES]
+    is_open = PlanAction.status.in_(domain.OPEN_ACTION_STATUSES)
+    return (
+        select(PlanAction.plan_id.label("plan_id"), *sums,
+               func.sum(case((is_open, 1), else_=0)).label("open_actions"),
+               func.sum(case((and_(is_open, PlanAction.due_on < today), 1), else_=0)).label("overdue"))
+        .group_by(PlanAction.plan_id)
+        .subquery()
+    )
+
+
+def _filtered(query, round_id: int, filters: OverviewFilter):
+    query = query.where(ImprovementPlan.round_id == round_id)
+    if filters.province_id:
+        query = query.where(Facility.province_id == filters.province_id)
+    if filters.status:
+        query = query.where(ImprovementPlan.status == filters.status)
+    return query
+
+
+def _money(values) -> dict[str, int]:
+    return {c: int(v or 0) for c, v in zip(domain.CATEGORIES, values)}
+
+
+def overview(session: Session, round_: Round, filters: OverviewFilter, today: dt.date) -> Overview:
+    sums = _per_plan_sums(today)
+    category_cols = [func.coalesce(sums.c[c], 0) for c in domain.CATEGORIES]
+    overdue = func.coalesce(sums.c.overdue, 0)
+    base = (select(ImprovementPlan, *category_cols, func.coalesce(sums.c.open_actions, 0), overdue)
+            .join(Facility, Facility.id == ImprovementPlan.facility_id)
+            .outerjoin(sums, sums.c.plan_id == ImprovementPlan.id))
+    rows = [OverviewRow(r[0], _money(r[1:4]), int(r[4]), int(r[5]))
+            for r in session.execute(_filtered(base, round_.id, filters).order_by(overdue.desc(), Facility.code))]
+    totals = session.execute(_filtered(
+        select(*[func.sum(col) for col in category_cols])
+        .select_from(ImprovementPlan)
+        .join(Facility, Facility.id == ImprovementPlan.facility_id)
+        .outerjoin(sums, sums.c.plan_id == ImprovementPlan.id), round_.id, filters)).one()
+    return Overview(round_, rows, _money(totals), _province_totals(session, round_, filters, sums),
+                    overdue_actions(session, round_, filters, today), plan_provinces(session, round_))
+
+
+def _province_totals(session: Session, round_: Round, filters: OverviewFilter, sums) -> list[ProvinceTotal]:
+    # Grouped by the province id only (selecting the Province entity would eager-load its country).
+    query = (
+        select(Facility.province_id, func.count(ImprovementPlan.id),
+               *[func.sum(func.coalesce(sums.c[c], 0)) for c in domain.CATEGORIES])
+        .select_from(ImprovementPlan)
+        .join(Facility, Facility.id == ImprovementPlan.facility_id)
+        .outerjoin(sums, sums.c.plan_id == ImprovementPlan.id)
+        .group_by(Facility.province_id)
+    )
+    totals = [ProvinceTotal(session.get(Province, r[0]), int(r[1]), _money(r[2:]))
+              for r in session.execute(_filtered(query, round_.id, filters))]
+    return sorted(totals, key=lambda t: t.province.code)
+
+
+def overdue_actions(session: Session, round_: Round, filters: OverviewFilter, today: dt.date,
+                    limit: int = 200) -> list[tuple[PlanAction, ImprovementPlan]]:
+    """Actions past their due date and not done nor dropped, the longest overdue first."""
+    query = (
+        select(PlanAction, ImprovementPlan)
+        .join(ImprovementPlan, ImprovementPlan.id == PlanAction.plan_id)
+        .join(Facility, Facility.id == ImprovementPlan.facility_id)
+        .where(PlanAction.due_on < today, PlanAction.status.in_(domain.OPEN_ACTION_STATUSES))
+        .order_by(PlanAction.due_on, Facility.code, PlanAction.position)
+        .limit(limit)
+    )
+    return [(r[0], r[1]) for r in session.execute(_filtered(query, round_.id, filters))]
+
+
+def plan_provinces(session: Session, round_: Round) -> list[Province]:
+    """Provinces with a plan in the round (the province filter's choices)."""
+    return list(session.scalars(
+        select(Province)
+        .where(Province.id.in_(select(Facility.province_id)
+                               .join(ImprovementPlan, ImprovementPlan.facility_id == Facility.id)
+                               .where(ImprovementPlan.round_id == round_.id)))
+        .order_by(Province.code)
+    ))
+
+
+def rounds_with_plans(session: Session) -> list[tuple[Round, int]]:
+    """Rounds and how many plans each has, newest round first (rounds without plans included)."""
+    counts = (select(ImprovementPlan.round_id, func.count(ImprovementPlan.id).label("n"))
+              .group_by(ImprovementPlan.round_id).subquery())
+    return [(r, int(n or 0)) for r, n in session.execute(
+        select(Round, counts.c.n).outerjoin(counts, counts.c.round_id == Round.id)
+        .order_by(Round.created_at.desc(), Round.id.desc()))]
