@@ -536,7 +536,7 @@ def test_an_undefined_kappa_shows_as_a_dash_and_fails(client, world):
     undefined = replace(outcome, result=replace(outcome.result, agreement=agreement),
                         verdict=replace(outcome.verdict, kappa=None))
     assert not undefined.passed
-    with client.application.test_request_context():
+    with client.application.test_request_context(headers={"Accept-Language": "en"}):
         login_user(world.staff_a)
         page = render_template("assessors/result.html", attempt=attempt, case=queries.practice_case(KITE),
                                outcome=undefined, labels=services.threshold_labels())

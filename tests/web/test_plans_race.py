@@ -59,7 +59,7 @@ class Browser:
     def post(self, path: str, data: dict) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode()
         try:
-            with self.opener.open(urllib.request.Request(self.base + path, data=body), timeout=30) as r:
+            with self.opener.open(urllib.request.Request(self.base + path, data=body, headers={"Accept-Language": "en"}), timeout=30) as r:
                 return r.status, html.unescape(r.read().decode()), r.headers.get("Location", "")
         except urllib.error.HTTPError as error:
             return error.code, html.unescape(error.read().decode()), error.headers.get("Location", "")
