@@ -9,7 +9,9 @@ from shelterassess.assessments.forms import EVIDENCE_LABELS, EmptyForm
 from shelterassess.auth import permissions as perm
 from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db
+from shelterassess.i18n import current_language
 from shelterassess.scoresheets import queries, services
+from shelterassess.scoresheets.crosswalk_data import crosswalk_page, relation_label
 from shelterassess.scoresheets.forms import IndicatorForm, indicator_form_data
 from shelterassess.scoresheets.models import Indicator, ScoreSheetVersion
 from shelterassess.web.forms import commit_or_flash
@@ -40,7 +42,17 @@ def detail(sheet_id: int):
     sheet = _load(sheet_id)
     bilingual = perm.can_manage_scoresheets(current_user) and not sheet.is_published
     return render_template("scoresheets/detail.html", sheet=sheet, bilingual=bilingual,
-                           evidence_labels=EVIDENCE_LABELS, form=EmptyForm())
+                           evidence_labels=EVIDENCE_LABELS, form=EmptyForm(), crosswalk_label=relation_label)
+
+
+@bp.route("/<int:sheet_id>/crosswalk")
+@login_required
+def crosswalk(sheet_id: int):
+    """How this version's indicators relate to the version before it, both ways."""
+    require(perm.can_view_scoresheets(current_user))
+    sheet = _load(sheet_id)
+    page = crosswalk_page(db.session, sheet, current_language())
+    return render_template("scoresheets/crosswalk.html", sheet=sheet, page=page)
 
 
 @bp.route("/<int:sheet_id>/copy", methods=["POST"])

@@ -151,3 +151,202 @@ def test_the_unlinked_indicators_are_documented_in_the_links_file(links, indicat
     for key in indicator_keys:
         if key not in links:
             assert key in header, f"{key} is neither linked nor listed as deliberately unlinked"
+
+
+# -- names of countries and organisations against the source ------------------------------------
+#
+# Every country and organisation a case names must be named in that case's own section of the
+# source, so that a list of countries or a partner cannot be added from memory (MTV EXIT's
+# countries, a donor that was only a partner). Countries come from Babel's territory names in
+# English and Vietnamese; organisations from the vocabulary below, which lists those the cases
+# name and others an editor might add by mistake.
+
+#: Where each case's section of the source starts (squashed text), in the source's order; a
+#: section ends where the next starts, the last one at SOURCE_END.
+SECTION_STARTS = (
+    ("commit-cross-border-cooperation", "Human trafficking is often a cross-border phenomenon."),
+    ("winari-ecuador", "The Government of Ecuador estimates"),
+    ("mtv-exit-southeast-asia", "MTV EXIT Program SOUTHEAST ASIA REGION"),
+    ("enable-indonesia", "ENABLE Project INDONESIA"),
+    ("shelter-self-improvement-vietnam", "Shelter Self-Improvement Project VIETNAM"),
+    ("reclisa-south-africa", "South Africa is believed to have"),
+    ("indonesia-national-plan-of-action", "Implementation of the National Plan of Action for the Elimination of "
+                                          "Trafficking in Women and Children INDONESIA"),
+    ("transnational-referral-mechanisms-southeastern-europe", "Transnational Referral Mechanisms SOUTHEASTERN EUROPE"),
+    ("chiang-mai-model-thailand", "Trafficking is often facilitated by complex"),
+    ("act-bangladesh", "Up to 400,000 Bangladeshis"),
+)
+SOURCE_END = "Depending on the profile of a community"
+
+#: Organisations: the name as the cases write it, then other spellings (the source's among them).
+ORGANISATIONS = (
+    ("COMMIT",), ("UNIAP",), ("USAID", "US-AID"), ("AusAID", "AUSAID"), ("ASEAN",), ("IOM",), ("ICMPD",),
+    ("UN-ACT",), ("UNICEF",), ("UNODC",), ("ILO",), ("UNDP",), ("UN Women",), ("World Vision",), ("Interpol",),
+    ("European Union", "EU"), ("United Nations", "UN"), ("World Bank",), ("Winrock International", "Winrock"),
+    ("Save the Children",), ("World Learning",), ("Desarrollo y Autogestión", "Desarrolloy Autogestión", "DyA"),
+    ("The Asia Foundation", "TAF"), ("American Institutes for Research", "AIR"), ("MTV EXIT",),
+    ("Myanmar Police Force", "MPF"), ("Department of Special Investigations", "DSI"),
+    ("US Department of Labor",), ("US Department of Justice",), ("US Department of State",),
+    ("Ministry of Education",), ("Ministry of Women's Empowerment",), ("Ministry of Social Affairs",),
+    ("Manpower Office",), ("Attorney General",), ("Counter Trafficking Task Force",), ("National Committee",),
+    ("Official Gazette",), ("Government of Ecuador",), ("Government of Indonesia",), ("Government of Thailand",),
+)
+#: Other spellings of country names (Babel has "North Macedonia", "Bosnia & Herzegovina").
+COUNTRY_ALIASES = {"MK": ("Macedonia",), "BA": ("Bosnia-Herzegovina",), "VN": ("Viet Nam",), "US": ("US", "U.S.")}
+#: Babel codes that are not countries, and Vietnamese names that are also common words ("Đức", "Pháp").
+NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+AMBIGUOUS_VI = {"Áo", "Úc", "Bỉ", "Síp", "Séc", "Đức", "Pháp", "Nga", "Chad", "Jersey", "Georgia", "Jordan",
+                "Niger", "Guinea", "Dominica", "Mali", "Sark"}
+
+
+def _apostrophes(text: str) -> str:
+    return text.replace("’", "'")
+
+
+def _named(name: str, text: str) -> bool:
+    """``name`` as whole words in ``text``, case as written ("AIR" is not "air")."""
+    return re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", _apostrophes(text)) is not None
+
+
+def _country_names():
+    from babel import Locale
+
+    names = {}
+    for lang in ("en", "vi"):
+        territories = Locale(lang).territories
+        for code, name in territories.items():
+            if len(code) != 2 or not code.isalpha() or code in NOT_COUNTRIES:
+                continue
+            short = re.sub(r"\s*\(.*\)", "", name)
+            variants = {name, short, short.replace(" & ", " and "), short.replace(" & ", "-")}
+            if lang == "en":
+                variants |= set(COUNTRY_ALIASES.get(code, ()))
+            else:
+                variants |= {a for a in COUNTRY_ALIASES.get(code, ()) if a not in ("US", "U.S.")}
+                variants -= AMBIGUOUS_VI
+            names.setdefault(code, {})[lang] = tuple(sorted(variants))
+    return names
+
+
+COUNTRY_NAMES = _country_names()
+
+
+def _case_text(case, lang: str) -> str:
+    parts = [getattr(case, name).get(lang, "") for name in domain.CASE_TEXTS if name != "citation"]
+    parts += [item for name in domain.CASE_LISTS for item in getattr(case, name).get(lang, ())]
+    parts += [(case.budget or {}).get(lang, "")] + [f.label.get(lang, "") for f in case.key_figures]
+    # a currency is not a mention of the country ("US$5 million"), and USAID's Vietnamese name
+    # names the country where the English acronym does not
+    return " ".join(parts).replace("US$", "$").replace("Cơ quan Phát triển Quốc tế Hoa Kỳ", "USAID")
+
+
+def _countries_in(text: str, lang: str) -> set[str]:
+    return {code for code, names in COUNTRY_NAMES.items() if any(_named(n, text) for n in names.get(lang, ()))}
+
+
+@pytest.fixture(scope="module")
+def sections(source):
+    starts = [(slug, source.index(squash(marker))) for slug, marker in SECTION_STARTS]
+    assert [i for _, i in starts] == sorted(i for _, i in starts), "sections in the source's order"
+    ends = [i for _, i in starts[1:]] + [source.index(SOURCE_END)]
+    return {slug: source[start:end] for (slug, start), end in zip(starts, ends)}
+
+
+def test_every_case_has_a_section_of_the_source(cases, sections):
+    assert set(sections) == {c.slug for c in cases}
+
+
+def test_countries_a_case_names_or_lists_are_named_in_its_section(cases, sections):
+    missing = {}
+    for case in cases:
+        named = _countries_in(_case_text(case, "en"), "en") | set(case.countries)
+        absent = sorted(code for code in named
+                        if not any(_named(n, sections[case.slug]) for n in COUNTRY_NAMES[code]["en"]))
+        if absent:
+            missing[case.slug] = absent
+    assert missing == {}
+
+
+def test_the_vietnamese_text_names_the_same_countries_as_the_english(cases):
+    differ = {}
+    for case in cases:
+        en, vi = _countries_in(_case_text(case, "en"), "en"), _countries_in(_case_text(case, "vi"), "vi")
+        if en != vi:
+            differ[case.slug] = {"only en": sorted(en - vi), "only vi": sorted(vi - en)}
+    assert differ == {}
+
+
+def test_organisations_a_case_names_are_named_in_its_section(cases, sections):
+    missing = {}
+    for case in cases:
+        text = _case_text(case, "en") + " " + _case_text(case, "vi")
+        absent = [spellings[0] for spellings in ORGANISATIONS
+                  if any(_named(s, text) for s in spellings)
+                  and not any(_named(s, sections[case.slug]) for s in spellings)]
+        if absent:
+            missing[case.slug] = absent
+    assert missing == {}
+
+
+def test_names_are_found_by_whole_words_only():
+    assert _named("AIR", "American Institutes for Research (AIR)") and not _named("AIR", "fresh air")
+    assert _named("Laos", "Cambodia, Thailand, Laos, and China") and _named("Lào", "Việt Nam và Lào")
+    assert _named("Ministry of Women's Empowerment", "the Ministry of Women’s Empowerment")
+    assert _countries_in("Southern Africa", "en") == set() and _countries_in("South Africa", "en") == {"ZA"}
+    assert _countries_in("ý kiến của trẻ, pháp luật", "vi") == set()
+    assert _countries_in("US$5 million".replace("US$", "$"), "en") == set()
+
+
+# -- corrections of statements that went beyond the source (issue 10) ---------------------------
+
+def _case(cases, slug):
+    return next(c for c in cases if c.slug == slug)
+
+
+def test_mtv_exit_lists_no_countries_the_source_does_not_name(cases):
+    assert _case(cases, "mtv-exit-southeast-asia").countries == ()
+
+
+def test_chiang_mai_team_is_described_without_courts(cases, links):
+    """Only the objectives name courts (the source's objective); the one-stop team joined law
+    enforcement, social services and the medical field."""
+    case = _case(cases, "chiang-mai-model-thailand")
+    for lang, word in (("en", "court"), ("vi", "tòa án")):
+        texts = [case.summary[lang]]
+        texts += [t for name in ("activities", "results", "lessons") for t in getattr(case, name)[lang]]
+        texts += [link.lesson[lang] for items in links.values() for link in items if link.case == case.slug]
+        assert not [t for t in texts if word in t.lower()], lang
+
+
+def test_indonesia_gives_no_earlier_conviction_figure(cases):
+    case = _case(cases, "indonesia-national-plan-of-action")
+    assert "convictions had risen" not in case.summary["en"] and "no earlier conviction figure" in case.summary["en"]
+    assert "kết án đã tăng" not in case.summary["vi"]
+
+
+def test_commit_repatriation_timelines_only_for_thailand_and_cambodia(links):
+    lesson = next(link.lesson for link in links["referral.repatriation"]
+                  if link.case == "commit-cross-border-cooperation")
+    assert "those with Thailand and Cambodia also set timelines" in lesson["en"]
+    assert "riêng các thỏa thuận với Thái Lan và Campuchia còn quy định thời hạn" in lesson["vi"]
+
+
+def test_planned_or_advocated_is_not_reported_as_done(cases):
+    winari = _case(cases, "winari-ecuador")
+    assert "advocated with the Ministry of Education" in " ".join(winari.results["en"])
+    vietnam = _case(cases, "shelter-self-improvement-vietnam")
+    assert "learned from other shelters how to code and lock files" in " ".join(vietnam.results["en"])
+    assert "was made responsible for deciding" in " ".join(vietnam.activities["en"])
+    assert "were to re-visit" in " ".join(vietnam.activities["en"])
+
+
+#: Indicators whose links were padding (the case said nothing about the indicator itself).
+PADDING_REMOVED = ("facilities.private-sleeping", "facilities.separated-areas", "facilities.floor-space",
+                   "facilities.lighting", "facilities.homelike-environment", "services.material-needs",
+                   "confidentiality.need-to-know", "staffing.staffing-plan")
+
+
+def test_padding_links_stay_removed_and_the_indicators_stay_on_the_coverage_page(links, indicator_keys):
+    assert not set(PADDING_REMOVED) & set(links)
+    uncovered = {r.indicator_key for r in domain.coverage(indicator_keys, links) if not r.covered}
+    assert set(PADDING_REMOVED) <= uncovered
