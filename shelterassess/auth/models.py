@@ -6,7 +6,7 @@ import secrets
 from typing import TYPE_CHECKING, Optional
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shelterassess.auth.roles import Role
@@ -65,3 +65,25 @@ class ActivationToken(Base):
     created_at: Mapped[created_at]
 
     user: Mapped[User] = relationship()
+
+
+class LoginAttempt(Base):
+    """One password check (login, or the current password on the password-change page).
+
+    A row is written and committed *before* the password is checked, and the rows are then
+    counted, so parallel requests cannot slip past the limits (no read-modify-write in
+    Python). A successful check deletes the rows of its account from its address. Rows older
+    than the lock window are pruned. ``account_key`` is the SHA-256 of the normalised email,
+    so unknown emails are counted the same way and no typed text is stored.
+    """
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_account_key_created_at", "account_key", "created_at"),
+        Index("ix_login_attempt_address_created_at", "address", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    account_key: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[created_at]

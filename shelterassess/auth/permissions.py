@@ -519,6 +519,116 @@ def can_set_action_status(user: Any, plan: Any) -> bool:
     return plan.status in _PLAN_UNDER_WAY and is_facility_member(user, plan.facility_id)
 
 
+# -- national workshop pack (issue 9) ------------------------------------------------
+
+def can_view_workshop_pack(user: Any) -> bool:
+    """The national workshop pack of a round (its page, PDF and workbook, named or anonymised):
+    the national team, who prepare the workshops. It lists every facility's results, plans and
+    funding side by side, so no one else (not even the administrator) sees it."""
+    return is_national(user)
+
+
+# -- funding (issue 9) ------------------------------------------------------------------
+# ``funding_round`` is a funding round (status: draft, approved, reopened). The national team
+# creates funding rounds, computes, compares and adjusts the allocation, approves and reopens
+# it. A facility's staff and manager see their own facility's allocation, the actions it funds
+# and the letter once the round is approved (never a draft, nor a reopened round). Administrators
+# see nothing of it.
+
+def can_manage_funding(user: Any) -> bool:
+    """Funding rounds, their proposal, scenarios, adjustments and exports."""
+    return is_national(user)
+
+
+def can_view_funding(user: Any) -> bool:
+    """The funding page: every funding round (national team), the facility's approved allocations."""
+    role = _role(user)
+    return role is not None and (role.belongs_to_facility or role is Role.NATIONAL_TEAM)
+
+
+def can_change_allocation(user: Any, funding_round: Any) -> bool:
+    """Parameters, proposal, scenarios, adjustments, facilities added by hand."""
+    return is_national(user) and funding_round.status != "approved"
+
+
+def can_approve_allocation(user: Any, funding_round: Any) -> bool:
+    return can_change_allocation(user, funding_round) and funding_round.proposal_at is not None
+
+
+def can_reopen_allocation(user: Any, funding_round: Any) -> bool:
+    return is_national(user) and funding_round.status == "approved"
+
+
+def can_view_facility_allocation(user: Any, funding_round: Any, facility_id: int) -> bool:
+    """One facility's allocation and its letter: the national team; the facility once approved."""
+    return is_national(user) or (is_facility_member(user, facility_id) and funding_round.status == "approved")
+
+
+# -- visit toolkit and escalated concerns (issue 10) -------------------------------------
+# The toolkit (agenda, checklist, protocols, undertaking) is for members of peer teams and the
+# national team; a visit's pack for that visit's team (assignment not withdrawn) and the
+# national team. ``teams`` is the list of the user's teams the view loads; ``visited`` the
+# (facility id, team) pairs of the facilities the user's teams are or were sent to.
+# An escalation (``escalation``: facility_id, recorded_by_id, status, has_action) is seen by
+# the national team and the person who recorded it, never by the facility; the national team
+# acknowledges it, records actions, closes and reopens it; the recorder adds information.
+
+def can_view_toolkit(user: Any, teams: Any = ()) -> bool:
+    return is_national(user) or any(is_team_member(user, team) for team in teams)
+
+
+def can_view_visit_toolkit(user: Any, assignment: Any) -> bool:
+    return is_national(user) or (is_team_member(user, assignment.team) and not assignment.is_withdrawn)
+
+
+def can_record_escalation(user: Any, facility: Any = None, visited: Any = ()) -> bool:
+    """Record a concern about ``facility`` (or, with None, about any facility at all): the
+    national team; a member of a team sent to that facility."""
+    if is_national(user):
+        return facility is None or bool(getattr(facility, "active", True))
+    return any(is_team_member(user, team) and (facility is None or facility_id == facility.id)
+               for facility_id, team in visited)
+
+
+def can_list_escalations(user: Any) -> bool:
+    """The list of escalations: the national team (all), assessors (those they recorded)."""
+    role = _role(user)
+    return role is not None and (role.belongs_to_facility or role is Role.NATIONAL_TEAM)
+
+
+def can_manage_escalations(user: Any) -> bool:
+    """Every escalation, the open ones on the dashboard, and the steps that act on them."""
+    return is_national(user)
+
+
+def is_escalation_recorder(user: Any, escalation: Any) -> bool:
+    return _role(user) is not None and escalation.recorded_by_id == user.id
+
+
+def can_view_escalation(user: Any, escalation: Any) -> bool:
+    return can_manage_escalations(user) or is_escalation_recorder(user, escalation)
+
+
+def can_acknowledge_escalation(user: Any, escalation: Any) -> bool:
+    return can_manage_escalations(user) and escalation.status == "open"
+
+
+def can_record_escalation_action(user: Any, escalation: Any) -> bool:
+    return can_manage_escalations(user) and escalation.status in ("open", "acknowledged")
+
+
+def can_close_escalation(user: Any, escalation: Any) -> bool:
+    return can_manage_escalations(user) and escalation.status == "acknowledged" and bool(escalation.has_action)
+
+
+def can_reopen_escalation(user: Any, escalation: Any) -> bool:
+    return can_manage_escalations(user) and escalation.status == "closed"
+
+
+def can_add_escalation_information(user: Any, escalation: Any) -> bool:
+    return is_escalation_recorder(user, escalation) and escalation.status in ("open", "acknowledged")
+
+
 PREDICATES = {
     name: fn for name, fn in dict(globals()).items() if name.startswith(("can_", "is_")) and callable(fn)
 }

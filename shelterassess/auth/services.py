@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
+from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shelterassess.auth import throttle
 from shelterassess.auth.models import ActivationToken, User, new_session_token
 from shelterassess.auth.roles import Role
 from shelterassess.db import utcnow
@@ -17,37 +20,53 @@ from shelterassess.errors import ValidationFailed
 from shelterassess.facilities.models import Facility
 
 _hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4
+_dummy_hash: str | None = None
 
 
 def configure_hasher(params: dict | None) -> None:
     """Set argon2id cost parameters (tests use cheap ones; production keeps the defaults)."""
-    global _hasher
+    global _hasher, _dummy_hash
     _hasher = PasswordHasher(**params) if params else PasswordHasher()
-MIN_PASSWORD_LENGTH = 10
+    _dummy_hash = None
+
+
+MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
-_COMMON_PASSWORDS = frozenset(
-    "password password1 password123 1234567890 12345678910 123456789 qwertyuiop 1q2w3e4r5t "
-    "matkhau123 matkhau1234 abc1234567 iloveyou12 shelterassess admin12345".split()
-)
+_PROJECT_WORDS = frozenset("shelterassess matkhau123 matkhau1234 matkhau12345 admin12345".split())
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_policy(password: str, field: str = "password") -> None:
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list (``auth/data/common-passwords.txt``: source and licence in its header)."""
+    lines = (files("shelterassess.auth") / "data" / "common-passwords.txt").read_text("utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    return frozenset(line.strip() for line in lines[start:] if line.strip()) | _PROJECT_WORDS
+
+
+def check_password_policy(password: str, field: str = "password", *, old: str | None = None) -> None:
     from flask_babel import gettext as _
 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed([(field, _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))])
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValidationFailed([(field, _("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH))])
-    if password.lower() in _COMMON_PASSWORDS:
+    if len(set(password)) == 1:
+        raise ValidationFailed([(field, _("Do not use one character repeated. Choose another password."))])
+    if password.lower() in common_passwords() or password.strip().lower() in common_passwords():
         raise ValidationFailed([(field, _("This password is too common. Choose another."))])
+    if old is not None and password == old:
+        raise ValidationFailed([(field, _("The new password must differ from the current one."))])
 
 
-def verify_password(user: User, password: str) -> bool:
-    if not user.password_hash:
+def verify_password(user: User | None, password: str) -> bool:
+    """Check ``password``; without a usable hash (unknown, not yet activated) the same argon2
+    work is done against a dummy hash, so the time taken reveals nothing."""
+    if user is None or not user.password_hash:
+        spend_hash_time(password)
         return False
     try:
         _hasher.verify(user.password_hash, password)
@@ -58,6 +77,17 @@ def verify_password(user: User, password: str) -> bool:
     return True
 
 
+def spend_hash_time(password: str) -> None:
+    """Verify against a dummy hash made with the current parameters (always fails)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
+    try:
+        _hasher.verify(_dummy_hash, password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
 def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalize_email(email)))
 
@@ -66,30 +96,29 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def authenticate(session: Session, email: str, password: str, *, max_failures: int, lock_minutes: int) -> User | None:
+def authenticate(session: Session, email: str, password: str, *, address: str, limits: throttle.Limits) -> User | None:
     """The user when the password is right and the account usable; otherwise None.
 
-    Unknown email, wrong password, locked or inactive account all look the same to
-    the caller, so the login page cannot be used to find out who has an account.
+    Unknown email, wrong password, locked, inactive or not-yet-activated account all look
+    the same to the caller and cost the same password-hash work, so the login page cannot
+    be used to find out who has an account. The attempt is recorded and committed first
+    (see :mod:`throttle`); raises :class:`throttle.AddressThrottled` when the address is over
+    its limit. Commits.
     """
+    attempt = throttle.record(session, throttle.account_key(email), address, limits.window)
+    allowed = throttle.check(session, attempt, limits)
     user = find_user_by_email(session, email)
-    if user is None:
-        _hasher.hash(password)  # spend the same time as a real check
+    if not allowed:
+        spend_hash_time(password)
         return None
-    now = utcnow()
-    if user.locked_until and _aware(user.locked_until) > now:
+    if not verify_password(user, password) or user is None or not user.is_active:
+        session.commit()
         return None
-    if not verify_password(user, password) or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + dt.timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-        session.flush()
-        return None
+    throttle.succeeded(session, attempt, limits)
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
-    session.flush()
+    user.last_login_at = utcnow()
+    session.commit()
     return user
 
 
@@ -133,6 +162,8 @@ def find_valid_token(session: Session, token: str) -> ActivationToken | None:
     record = session.scalar(select(ActivationToken).where(ActivationToken.token_hash == _digest(token)))
     if record is None or record.used_at is not None or _aware(record.expires_at) <= utcnow():
         return None
+    if not record.user.active:  # deactivated after the link was issued
+        return None
     return record
 
 
@@ -147,19 +178,37 @@ def activate(session: Session, token: str, password: str) -> User:
     user = record.user
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
-    user.active = True
     session.flush()
     return user
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
+def change_password(session: Session, user: User, current: str, new: str, *, address: str,
+                    limits: throttle.Limits) -> None:
+    """Throttled like a login (the current password could be guessed here). Commits the
+    attempt; raises :class:`throttle.AddressThrottled` or :class:`PasswordGuessesLocked`."""
     from flask_babel import gettext as _
 
+    attempt = throttle.record(session, throttle.account_key(user.email), address, limits.window)
+    if not throttle.check(session, attempt, limits):
+        spend_hash_time(current)
+        raise PasswordGuessesLocked()
     if not verify_password(user, current):
         raise ValidationFailed([("current_password", _("The current password is not correct."))])
-    check_password_policy(new, "new_password")
+    check_password_policy(new, "new_password", old=current)
+    throttle.succeeded(session, attempt, limits)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()  # ends the user's other sessions
+    session.flush()
+
+
+class PasswordGuessesLocked(Exception):
+    """Too many wrong current passwords for this account: answer 429."""
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Revoke every session cookie of ``user`` (logout, role change): the token in them no
+    longer matches."""
+    user.session_token = new_session_token()
     session.flush()
 
 
@@ -169,6 +218,17 @@ def set_locale(session: Session, user: User, locale: str) -> None:
 
 
 def set_active(session: Session, user: User, active: bool) -> None:
+    """Deactivation logs the user out everywhere and cancels pending activation links."""
     user.active = active
     user.session_token = new_session_token()
+    if not active:
+        for pending in session.scalars(select(ActivationToken).where(ActivationToken.user_id == user.id,
+                                                                     ActivationToken.used_at.is_(None))):
+            pending.used_at = utcnow()
     session.flush()
+
+
+def set_role(session: Session, user: User, role: Role) -> None:
+    """Change a role; the user's sessions end, so the new rights apply from a fresh login."""
+    user.role = role.value
+    end_sessions(session, user)

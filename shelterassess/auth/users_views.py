@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from shelterassess.assessments.forms import EmptyForm
 from shelterassess.auth import permissions as perm
-from shelterassess.auth import services
+from shelterassess.auth import services, throttle
 from shelterassess.auth.forms import ROLE_LABELS, CreateUserForm
 from shelterassess.auth.models import User
 from shelterassess.auth.roles import Role
@@ -28,12 +28,15 @@ from shelterassess.web.access import get_or_404, require
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
 
-def account_status(user: User, now: dt.datetime) -> str:
-    """deactivated, pending (no password yet), locked (too many failed logins) or active."""
+def account_status(user: User, now: dt.datetime, limits: throttle.Limits | None = None) -> str:
+    """deactivated, pending (no password yet), locked (too many failed logins from all
+    addresses, or the older ``locked_until``) or active."""
     if not user.active:
         return "deactivated"
     if user.password_hash is None:
         return "pending"
+    if limits is not None and throttle.is_locked(db.session, throttle.account_key(user.email), limits):
+        return "locked"
     locked_until = user.locked_until
     if locked_until is not None and locked_until.tzinfo is None:
         locked_until = locked_until.replace(tzinfo=dt.timezone.utc)
@@ -48,7 +51,9 @@ def index():
     require(perm.can_manage_users(current_user))
     users = list(db.session.scalars(select(User).order_by(User.email)))
     now = utcnow()
-    return render_template("users/index.html", users=users, status={u.id: account_status(u, now) for u in users},
+    limits = throttle.Limits.from_config(current_app.config)
+    return render_template("users/index.html", users=users,
+                           status={u.id: account_status(u, now, limits) for u in users},
                            role_labels=ROLE_LABELS, form=EmptyForm())
 
 

@@ -5,11 +5,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from shelterassess.auth import services
+from shelterassess.auth import services, throttle
 from shelterassess.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from shelterassess.auth.models import User
 from shelterassess.extensions import db, login_manager
 from shelterassess.i18n import LOCALE_SESSION_KEY, supported_locales
+from shelterassess.web.redirects import safe_local_path
+from shelterassess.web.sessions import mark_started
 
 bp = Blueprint("auth", __name__)
 
@@ -35,16 +37,31 @@ def login():
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        cfg = current_app.config
-        user = services.authenticate(
-            db.session, form.email.data, form.password.data,
-            max_failures=cfg["LOGIN_MAX_FAILURES"], lock_minutes=cfg["LOGIN_LOCK_MINUTES"],
-        )
-        db.session.commit()
+        try:
+            user = services.authenticate(db.session, form.email.data, form.password.data,
+                                         address=_client_address(), limits=_limits())
+        except throttle.AddressThrottled:
+            return _too_many_attempts("auth/login.html", form)
         if user is not None:
             return _start_session(user)
         form.form_errors.append(_("Email or password is not correct, or the account is locked for a while."))
     return render_template("auth/login.html", form=form)
+
+
+def _client_address() -> str:
+    """The client's address (``request.remote_addr`` is the proxy's unless ``PROXY_COUNT`` is set)."""
+    return request.remote_addr or "unknown"
+
+
+def _limits() -> throttle.Limits:
+    return throttle.Limits.from_config(current_app.config)
+
+
+def _too_many_attempts(template: str, form):
+    minutes = current_app.config["LOGIN_LOCK_MINUTES"]
+    form.form_errors.append(_("Too many failed attempts. Wait %(minutes)d minutes, then try "
+                              "again; an administrator can help if you forgot your password.", minutes=minutes))
+    return render_template(template, form=form), 429, {"Retry-After": str(minutes * 60)}
 
 
 def _start_session(user: User):
@@ -54,18 +71,20 @@ def _start_session(user: User):
         services.set_locale(db.session, user, locale)
         db.session.commit()
     session.permanent = True
+    mark_started()
     login_user(user)
     return redirect(_safe_next(request.args.get("next")))
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.dashboard")
+    return safe_local_path(target) or url_for("main.dashboard")
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(db.session, current_user)  # a copy of the cookie is refused from now on
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -75,20 +94,30 @@ def logout():
 @bp.route("/activate/<token>", methods=["GET", "POST"])
 def activate(token: str):
     if len(token) > 100 or services.find_valid_token(db.session, token) is None:
-        return render_template("auth/activation_invalid.html"), 404
+        return render_template("auth/activation_invalid.html"), 404, NO_STORE
     form = SetPasswordForm()
     if form.submit_to(lambda: services.activate(db.session, token, form.password.data)):
         flash(_("Your password is set. You can log in now."), "success")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/activate.html", form=form)
+        return redirect(url_for("auth.login")), 302, NO_STORE
+    return render_template("auth/activate.html", form=form), 200, NO_STORE
+
+
+#: The activation link is a secret: no cache may keep the page (or the password form).
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.submit_to(lambda: services.change_password(db.session, current_user, form.current_password.data,
-                                                       form.new_password.data)):
+    try:
+        done = form.submit_to(lambda: services.change_password(
+            db.session, current_user, form.current_password.data, form.new_password.data,
+            address=_client_address(), limits=_limits()))
+    except (throttle.AddressThrottled, services.PasswordGuessesLocked):
+        db.session.rollback()
+        return _too_many_attempts("auth/change_password.html", form)
+    if done:
         login_user(current_user._get_current_object())  # new session token: re-issue this cookie
         flash(_("Your password has been changed. Other sessions have been logged out."), "success")
         return redirect(url_for("main.dashboard"))

@@ -53,7 +53,7 @@ def test_password_change_needs_current_password_and_policy(client, world):
     r = client.post("/account/password", data={"current_password": "nope", "new_password": "short", "confirm": "short"})
     assert "The current password is not correct." in r.get_data(as_text=True)
     r = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "short", "confirm": "short"})
-    assert "Use at least 10 characters." in r.get_data(as_text=True)
+    assert "Use at least 12 characters." in r.get_data(as_text=True)
 
 
 def test_logout_is_post_only_and_ends_the_session(client, world):
