@@ -22,6 +22,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     _load_config(app, test_config)
     _init_extensions(app)
+    from shelterassess.web.params import register_converters
+
+    register_converters(app)  # before the blueprints: bounded <int:…> in every route
     _register_blueprints(app)
     from shelterassess.cli import register_cli
     from shelterassess.web import init_web
@@ -39,8 +42,11 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config.from_prefixed_env("SHELTERASSESS")
     if test_config:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("ENV") == "production":
+        _require_real_secret(app.config.get("SECRET_KEY"))  # before anything is created
+    _private_dir(Path(app.instance_path))
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["DATABASE_URL"], app.instance_path)
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     from shelterassess.auth.services import configure_hasher
@@ -60,11 +66,49 @@ def database_uri(url: str | None, instance_path: str) -> str:
     return url
 
 
+#: Keys copied from examples and tutorials; never accepted in production.
+PLACEHOLDER_SECRETS = frozenset({"dev", "development", "secret", "secret-key", "secret_key", "change-me", "changeme",
+                                 "change-this", "replace-me", "your-secret-key", "x", "test", "test-secret"})
+
+
+class InsecureConfiguration(RuntimeError):
+    """The app refuses to start in production with this configuration."""
+
+
+def _require_real_secret(key: Any) -> None:
+    if not key or not isinstance(key, (str, bytes)) or len(key) < 32 or str(key).strip().lower() in PLACEHOLDER_SECRETS:
+        raise InsecureConfiguration(
+            "SHELTERASSESS_ENV is production but SECRET_KEY is missing, a placeholder or shorter than 32 characters. "
+            "Set SHELTERASSESS_SECRET_KEY to a long random value (see README, Production).")
+
+
+def _private_dir(path: Path) -> None:
+    """Create the instance folder readable by the owner only (database, secret key, backups)."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.chmod(0o700)  # mkdir's mode is reduced by the umask; be exact
+
+
+def _private_sqlite_file(uri: str) -> None:
+    """Create a new SQLite database file as owner-only (journal and WAL files inherit its mode)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" \
+            or url.database.startswith("file:"):
+        return
+    path = Path(url.database)
+    if not path.exists() and path.parent.is_dir():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        path.chmod(0o600)
+
+
 def _instance_secret(instance: Path) -> str:
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)  # never readable by others, even briefly
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -129,6 +173,17 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(plans_bp)
     app.register_blueprint(plan_actions_bp)
+    from shelterassess.funding.views import bp as funding_bp
+    from shelterassess.funding.views_proposal import bp as funding_proposal_bp
+
+    app.register_blueprint(funding_bp)
+    app.register_blueprint(funding_proposal_bp)
+    from shelterassess.workshop.views import bp as workshop_bp
+
+    app.register_blueprint(workshop_bp)
+    from shelterassess.toolkit.views import bp as toolkit_bp
+
+    app.register_blueprint(toolkit_bp)
 
 
 @event.listens_for(Engine, "connect")

@@ -37,6 +37,9 @@ ELLIPSIS = "\u2026"
 FONT_FALLBACKS = "'DejaVu Sans', Arial, sans-serif"
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _FONT_FAMILY = re.compile(r"font-family: ([^;,]+);")
+#: Control characters (C0 but for tab and line breaks, DEL, C1): not allowed in XML even escaped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
 
 PAD = 8
 TITLE_SIZE = 11
@@ -88,10 +91,16 @@ def wrap(text: str, font_name: str, size: float, max_width: float, max_lines: in
     return lines
 
 
+def printable(text: str) -> str:
+    """``text`` on one line without control characters: a name typed with one (or stored before
+    names refused them) must not break the SVG (invalid XML) or the PDF of a chart for everyone."""
+    return _LINE_BREAKS.sub(" ", _CONTROL.sub("", text))
+
+
 def _text(x: float, y: float, text: str, font_name: str, size: float,
           anchor: str = "start") -> String:
     """A dark text string."""
-    return String(x, y, text, fontName=font_name, fontSize=size,
+    return String(x, y, printable(text), fontName=font_name, fontSize=size,
                   fillColor=TEXT_COLOUR, textAnchor=anchor)
 
 
@@ -443,8 +452,8 @@ def to_svg(drawing: Drawing, title: Optional[str] = None, element_id: Optional[s
     """
     if element_id is not None and not _ID.fullmatch(element_id):
         raise ValueError(f"invalid element id {element_id!r}")
-    raw = renderSVG.drawToString(drawing)
-    title = title if title is not None else getattr(drawing, "_chart_title", "") or "Chart"
+    raw = _CONTROL.sub("", renderSVG.drawToString(drawing))
+    title = printable(title if title is not None else getattr(drawing, "_chart_title", "") or "Chart")
     prefix = element_id or "chart-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:10]
     doc = minidom.parseString(raw.encode("utf-8"))
     svg = doc.documentElement

@@ -10,8 +10,12 @@ class DefaultConfig:
     #: Database URL. ``None`` means the SQLite file ``instance/shelterassess.sqlite``.
     #: PostgreSQL: ``postgresql://user@host:5432/dbname`` (driver psycopg 3 is chosen for you).
     DATABASE_URL = None
+    #: "production" (set ``SHELTERASSESS_ENV=production``; ``wsgi.py`` sets it for gunicorn) or
+    #: "development". In production the app refuses to start without a real SECRET_KEY.
+    ENV = "development"
     #: Secret for sessions and CSRF tokens. ``None`` in development: a random key is
-    #: generated once into ``instance/secret_key``. Production must set it (see README).
+    #: generated once into ``instance/secret_key``. Production must set it (see README):
+    #: a missing, short (< 32 characters) or placeholder key stops the start.
     SECRET_KEY = None
     #: Set to true when the app is served over HTTPS: cookies get ``Secure`` and HSTS is sent.
     HTTPS = False
@@ -19,6 +23,8 @@ class DefaultConfig:
     PROXY_COUNT = 0
     #: Sessions end after this much inactivity.
     PERMANENT_SESSION_LIFETIME = dt.timedelta(minutes=30)
+    #: ... and this long after login, however active (the cookie never outlives it either).
+    SESSION_ABSOLUTE_LIFETIME = dt.timedelta(hours=12)
     SESSION_REFRESH_EACH_REQUEST = True
     SESSION_COOKIE_NAME = "shelterassess_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -37,9 +43,16 @@ class DefaultConfig:
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
-    #: Failed logins before an account is locked for LOGIN_LOCK_MINUTES.
+    #: Failed password checks (logins, and the current password when changing it) of one
+    #: account from one client address within LOGIN_LOCK_MINUTES before that address is
+    #: locked out of that account (the same "not correct" answer as a wrong password).
     LOGIN_MAX_FAILURES = 6
     LOGIN_LOCK_MINUTES = 30
+    #: Failed checks from one client address (all accounts) before it gets 429 for LOGIN_LOCK_MINUTES.
+    LOGIN_ADDRESS_MAX_FAILURES = 30
+    #: Failed checks of one account from all addresses before it is locked for everyone.
+    #: Keep it above LOGIN_ADDRESS_MAX_FAILURES, so that one address can never lock anybody out.
+    LOGIN_ACCOUNT_MAX_FAILURES = 60
     #: Longest free-text note on a score, in characters.
     NOTE_MAX_LENGTH = 2000
     #: argon2id cost parameters (time_cost, memory_cost in KiB, parallelism); None = argon2-cffi's
@@ -53,4 +66,9 @@ class DefaultConfig:
     #: Per-indicator weighted kappa across facilities (national view) is shown only from this
     #: many self/peer pairs scored by both; below it the page and PDF show "–" with a footnote.
     KAPPA_MIN_PAIRS = 5
+    #: What a new funding round's form proposes (the national team may change both per round):
+    #: the rounding unit of proposed amounts (whole đồng) and the need points a red flag adds.
+    #: See docs/allocation.md.
+    FUNDING_DEFAULT_ROUNDING_UNIT_VND = 1_000_000
+    FUNDING_DEFAULT_RED_FLAG_WEIGHT = 10
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

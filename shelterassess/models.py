@@ -8,3 +8,5 @@ from shelterassess.rounds import models as rounds  # noqa: F401
 from shelterassess.scoresheets import models as scoresheets  # noqa: F401
 from shelterassess.followups import models as followups  # noqa: F401
 from shelterassess.plans import models as plans  # noqa: F401
+from shelterassess.funding import models as funding  # noqa: F401
+from shelterassess.toolkit import models as toolkit  # noqa: F401

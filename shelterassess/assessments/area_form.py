@@ -65,7 +65,8 @@ def fill_area(assessment: Assessment, area: Area, *, editable: bool, blueprint: 
         require(could_edit_as_draft(current_user, assessment))
         refused_read_only = True
     elif request.method == "POST":
-        if form.validate_on_submit():
+        if form.validate_on_submit() and posted_in_full(form, [
+                name for ind in area.indicators for name in (f"note-{ind.id}", f"version-{ind.id}")]):
             outcome = _save(assessment, area, form)
             if outcome is None:
                 return AreaPage(redirect_to=_after_save_target(assessment, area, blueprint))
@@ -84,6 +85,18 @@ def fill_area(assessment: Assessment, area: Area, *, editable: bool, blueprint: 
         confirmed_versions=_confirmed_save(assessment) if editable and request.method == "GET" else {},
         note_max=services.NOTE_MAX_LENGTH, answered_texts=_answered_texts(len(area.indicators)),
     ))
+
+
+def posted_in_full(form, names: list[str]) -> bool:
+    """Whether the POST holds every field in ``names`` (each ``version-…`` a number). If not, the
+    form gets the "does not match" message and nothing is saved: a form missing an indicator's
+    fields (an old page, a hand-made request) would otherwise blank that indicator's answer.
+    (Radio buttons and checkboxes are left out of ``names``: browsers omit them when unticked.)"""
+    missing = [n for n in names if n not in request.form
+               or (n.startswith("version-") and not request.form[n].isdigit())]
+    if missing:
+        form.form_errors.append(services.form_mismatch_message())
+    return not missing
 
 
 def _answered_texts(total: int) -> list[str]:

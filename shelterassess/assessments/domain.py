@@ -4,7 +4,8 @@
 * Area percentage = mean of the area's applicable scores / 3 x 100. N/A answers are
   left out of the denominator; an area whose answers are all N/A has no percentage.
 * Overall percentage = mean of the area percentages that exist (each area weighs the same).
-* Red flag: a *critical* indicator scored 0, whatever the averages say.
+* Red flag: a *critical* indicator scored at or below its red-flag level (``red_flag_at``:
+  0 by default, 1 where the score sheet says a 1 is already a harm), whatever the averages say.
 * Completeness = answered (scored or N/A) / total indicators.
 
 Percentages are computed exactly (``fractions.Fraction``) and handed out as the nearest
@@ -28,6 +29,23 @@ class IndicatorSpec:
     key: str
     critical: bool = False
     na_allowed: bool = False
+    #: A critical indicator raises a red flag at a score <= this (ignored when not critical).
+    red_flag_at: int = 0
+
+    def flags(self, value: int | None) -> bool:
+        return is_red_flag(self.critical, self.red_flag_at, value)
+
+
+def spec_of(indicator, key: str | None = None) -> IndicatorSpec:
+    """The scoring rules of a score-sheet indicator (any object with ``key``, ``critical``,
+    ``na_allowed`` and ``red_flag_at``), under ``key`` (default: the indicator's key)."""
+    return IndicatorSpec(indicator.key if key is None else key, bool(indicator.critical),
+                         bool(indicator.na_allowed), int(getattr(indicator, "red_flag_at", 0) or 0))
+
+
+def is_red_flag(critical: bool, red_flag_at: int, value: int | None) -> bool:
+    """A critical indicator scored at or below its red-flag level; N/A and unanswered never are."""
+    return bool(critical) and value is not None and value <= (red_flag_at or 0)
 
 
 @dataclass(frozen=True)
@@ -164,12 +182,12 @@ def score_sheet(areas: Sequence[AreaSpec], answers: Mapping[str, Answer], lowest
 
 
 def red_flags(areas: Sequence[AreaSpec], answers: Mapping[str, Answer]) -> list[str]:
-    """Keys of critical indicators scored 0, in score-sheet order."""
+    """Keys of critical indicators scored at or below their red-flag level, in score-sheet order."""
     return [
         ind.key
         for area in areas
         for ind in area.indicators
-        if ind.critical and answers.get(ind.key, Answer()).value == 0
+        if ind.flags(answers.get(ind.key, Answer()).value)
     ]
 
 

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments import peer_queries, queries, services
 from shelterassess.assessments.models import Assessment, AssessmentEvent, AssessmentKind
 from shelterassess.assessments.reconciliation import AgreedEntry, Problem, ProblemKind, check_agreed
 from shelterassess.auth.models import User
-from shelterassess.db import lock_rows, utcnow
+from shelterassess.db import utcnow
 from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.facilities.models import Facility
 from shelterassess.peer.models import TeamAssignment
@@ -72,7 +71,7 @@ def submit_peer_assessment(session: Session, user: User, peer: Assessment, visit
     (e.g. scoring before the planned visit)."""
     if peer.kind != AssessmentKind.PEER.value:
         raise ValidationFailed([(None, _("This is not a peer assessment."))])
-    lock_rows(session, Assessment, [peer.id])  # a finalisation reading this team's status waits for us
+    services.lock_assessment(session, peer)  # a finalisation reading this team's status waits for us
     if peer.is_withdrawn:
         raise ValidationFailed([(None, _("The national team withdrew this team's assignment; its peer assessment "
                                          "is not part of the result."))])
@@ -138,18 +137,21 @@ def start_agreed_assessment(session: Session, user: User, facility: Facility, ro
 def save_agreed(session: Session, user: User, facility: Facility, round_: Round,
                 inputs: list[AgreedInput]) -> Assessment:
     """Save agreed scores and reasons as a draft. All or nothing: any invalid entry, any
-    missing reason or any stale entry saves none."""
+    missing reason or any stale entry saves none. The facility's result sources are locked
+    first, so a finalisation or another save waits for this one (or this one for them)."""
+    lock_result_sources(session, facility.id, round_.id)
     data = peer_queries.reconciliation_data(session, facility, round_)
     _ensure_available(data)
     if data.agreed is not None and data.agreed.is_submitted:
         raise ValidationFailed([(None, _("The agreed assessment has been finalised and is read-only."))])
     rows = {int(r.ratings.key): r for r in data.rows}
     if any(item.indicator_id not in rows for item in inputs):
-        raise ValidationFailed([(None, _("The form does not match this score sheet. Reload the page."))])
+        raise ValidationFailed([(None, services.form_mismatch_message())])
     entries = {str(i.indicator_id): AgreedEntry(i.value, i.not_applicable, i.reason.strip()) for i in inputs}
     given = [rows[i.indicator_id].ratings for i in inputs]
     _raise_problems(check_agreed(given, entries))
     agreed = data.agreed or start_agreed_assessment(session, user, facility, round_)
+    user_id = user.id  # loaded now: reloading it mid-change would autoflush, bumping a version twice
     scores = queries.scores_by_indicator(session, agreed)
     stale = [rows[i.indicator_id].indicator.code for i in inputs
              if i.version is not None and i.version != scores[i.indicator_id].version
@@ -161,27 +163,17 @@ def save_agreed(session: Session, user: User, facility: Facility, round_: Round,
         score, entry = scores[item.indicator_id], entries[str(item.indicator_id)]
         if _differs(score, entry):
             score.value, score.not_applicable, score.note = entry.value, entry.not_applicable, entry.reason
-            score.updated_by_id = user.id
+            score.updated_by_id = user_id
             changed = True
     if changed:
         agreed.updated_at = utcnow()
-        session.add(AssessmentEvent(assessment_id=agreed.id, action="reconciled", user_id=user.id))
-    session.flush()
+        session.add(AssessmentEvent(assessment_id=agreed.id, action="reconciled", user_id=user_id))
+    services.flush_or_stale(session, [rows[i.indicator_id].indicator.code for i in inputs])
     return agreed
 
 
-def lock_result_sources(session: Session, facility_id: int | list[int], round_id: int) -> None:
-    """Lock the facility's (or facilities') self, peer and agreed assessments of the round
-    (see :func:`shelterassess.db.lock_rows`): finalising, reopening, releasing, withdrawing
-    a team and a team's submission then happen one after the other, never across each
-    other's checks. Every such service locks the whole set, in id order, so that they
-    cannot deadlock (writing a history row also takes a key lock on the rows it names)."""
-    facility_ids = facility_id if isinstance(facility_id, list) else [facility_id]
-    ids = session.scalars(select(Assessment.id).where(
-        Assessment.facility_id.in_(facility_ids), Assessment.round_id == round_id,
-        Assessment.kind.in_([k.value for k in (AssessmentKind.SELF, AssessmentKind.PEER, AssessmentKind.AGREED)]),
-    ))
-    lock_rows(session, Assessment, list(ids))
+#: Kept here too: the release, team and follow-up services import it from this module.
+lock_result_sources = services.lock_result_sources
 
 
 def _differs(score, entry: AgreedEntry) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments import queries
+from shelterassess.assessments.domain import is_red_flag
 from shelterassess.assessments.models import Assessment
 from shelterassess.i18n import localized
 
@@ -21,10 +22,11 @@ class IndicatorRow:
     evidence: list[str]
     note: str
     descriptor: str
+    red_flag_at: int = 0
 
     @property
     def red_flag(self) -> bool:
-        return self.critical and self.value == 0
+        return is_red_flag(self.critical, self.red_flag_at, self.value)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def build_results(session: Session, assessment: Assessment, language: str | None
             rows[ind.id] = row = IndicatorRow(
                 code=ind.code, key=ind.key, text=localized(ind, "text", language), critical=ind.critical,
                 value=s.value, not_applicable=s.not_applicable, evidence=s.evidence_list, note=s.note,
-                descriptor=localized(level, "descriptor", language) if level else "",
+                descriptor=localized(level, "descriptor", language) if level else "", red_flag_at=ind.red_flag_at,
             )
             indicators.append(row)
         a = by_area[area.id]

@@ -8,8 +8,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from shelterassess.assessments import queries
 from shelterassess.assessments.domain import Answer, IndicatorSpec, InvalidAnswer, check_answer
@@ -22,13 +24,43 @@ from shelterassess.assessments.models import (
     Score,
 )
 from shelterassess.auth.models import User
-from shelterassess.db import utcnow
+from shelterassess.db import lock_rows, utcnow
 from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.facilities.models import Facility
 from shelterassess.rounds.models import Round
 from shelterassess.scoresheets.models import EVIDENCE_SOURCES, Area
 
 NOTE_MAX_LENGTH = 2000
+
+#: The kinds whose assessments make up a facility's official result for a round.
+RESULT_SOURCE_KINDS = (AssessmentKind.SELF, AssessmentKind.PEER, AssessmentKind.AGREED)
+
+
+def lock_result_sources(session: Session, facility_id: int | list[int], round_id: int,
+                        also: Collection[int] = ()) -> None:
+    """Lock the facility's (or facilities') self, peer and agreed assessments of the round, and
+    the assessments ``also`` names, in one id-ordered :func:`shelterassess.db.lock_rows`, then
+    read everything afresh.
+
+    Every service that checks an assessment's state and then changes it (save, submit, reopen,
+    reconcile, finalise, release, withdrawing a team) calls this first, before it reads what
+    it checks: the services then run one after the other, never across each other's checks,
+    and, since every one of them locks the whole set in id order, they cannot deadlock
+    (writing a history row also takes a key lock on the assessment it names).
+    """
+    facility_ids = facility_id if isinstance(facility_id, list) else [facility_id]
+    ids = set(session.scalars(select(Assessment.id).where(
+        Assessment.facility_id.in_(facility_ids), Assessment.round_id == round_id,
+        Assessment.kind.in_([k.value for k in RESULT_SOURCE_KINDS]),
+    )))
+    lock_rows(session, Assessment, ids | set(also))
+
+
+def lock_assessment(session: Session, assessment: Assessment) -> None:
+    """Lock ``assessment`` (with its facility's result sources, see :func:`lock_result_sources`)
+    and re-read it: its status and scores are then those of the last commit, and stay so until
+    this transaction ends."""
+    lock_result_sources(session, assessment.facility_id, assessment.round_id, also=[assessment.id])
 
 
 @dataclass(frozen=True)
@@ -83,15 +115,20 @@ def start_assessment(
 
 
 def save_area(session: Session, user: User, assessment: Assessment, area: Area, inputs: list[AnswerInput]) -> None:
-    """Save the answers of one area. All or nothing: any invalid or stale answer saves none."""
+    """Save the answers of one area. All or nothing: any invalid or stale answer saves none.
+
+    The assessment is locked first (:func:`lock_assessment`): a submission or another save
+    of it waits, and this save sees what they committed."""
+    lock_assessment(session, assessment)
     _ensure_editable(assessment)
+    user_id = user.id  # read now: reloading it mid-change (after the lock) would autoflush, bumping a version twice
     scores = queries.scores_by_indicator(session, assessment)
     errors: list[tuple[str | None, str]] = []
     stale: list[str] = []
     for item in inputs:
         indicator = next((i for i in area.indicators if i.id == item.indicator_id), None)
         if indicator is None or item.indicator_id not in scores:
-            raise ValidationFailed([(None, _("The form does not match this score sheet. Reload the page."))])
+            raise ValidationFailed([(None, form_mismatch_message())])
         errors.extend(_check_input(indicator, item))
         score = scores[item.indicator_id]
         if item.version is not None and item.version != score.version and _differs(score, item):
@@ -101,9 +138,23 @@ def save_area(session: Session, user: User, assessment: Assessment, area: Area, 
     if stale:
         raise StaleData(stale)
     for item in inputs:
-        _apply(scores[item.indicator_id], item, user)
+        _apply(scores[item.indicator_id], item, user_id)
     assessment.updated_at = utcnow()
-    session.flush()
+    flush_or_stale(session, [scores[i.indicator_id].indicator.code for i in inputs])
+
+
+def form_mismatch_message() -> str:
+    """A form whose fields are not those of the score sheet (an old page, a hand-made request)."""
+    return _("The form does not match this score sheet. Reload the page.")
+
+
+def flush_or_stale(session: Session, codes: list[str]) -> None:
+    """Flush; a score someone else saved since it was read (the version check of the UPDATE)
+    refuses the save like a stale form (:class:`StaleData` naming ``codes``), not with a 500."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleData(codes) from None
 
 
 def _check_input(indicator, item: AnswerInput) -> list[tuple[str | None, str]]:
@@ -127,14 +178,14 @@ def _differs(score: Score, item: AnswerInput) -> bool:
         item.value, item.not_applicable, list(item.evidence), item.note)
 
 
-def _apply(score: Score, item: AnswerInput, user: User) -> None:
+def _apply(score: Score, item: AnswerInput, user_id: int) -> None:
     if not _differs(score, item):
         return
     score.value = item.value
     score.not_applicable = item.not_applicable
     score.evidence = ",".join(e for e in EVIDENCE_SOURCES if e in item.evidence)
     score.note = item.note
-    score.updated_by_id = user.id
+    score.updated_by_id = user_id
 
 
 def _ensure_not_reconciled(session: Session, assessment: Assessment) -> None:
@@ -153,7 +204,14 @@ def _ensure_editable(assessment: Assessment) -> None:
 
 
 def submit(session: Session, user: User, assessment: Assessment) -> None:
-    """Lock the assessment and store its area results; every indicator must be answered."""
+    """Lock the assessment and store its area results; every indicator must be answered.
+
+    Submitting twice (two clicks, two people) submits once: the second is refused with a
+    message, never a duplicate area result."""
+    lock_assessment(session, assessment)
+    if assessment.is_submitted:
+        raise ValidationFailed([(None, _("This assessment has already been submitted."))])
+    user_id = user.id
     _ensure_editable(assessment)
     result = queries.compute_score(session, assessment)
     if not result.complete:
@@ -167,8 +225,8 @@ def submit(session: Session, user: User, assessment: Assessment) -> None:
     assessment.red_flag_count = len(result.red_flags)
     assessment.status = AssessmentStatus.SUBMITTED.value
     assessment.submitted_at = utcnow()
-    assessment.submitted_by_id = user.id
-    session.add(AssessmentEvent(assessment_id=assessment.id, action="submitted", user_id=user.id))
+    assessment.submitted_by_id = user_id
+    session.add(AssessmentEvent(assessment_id=assessment.id, action="submitted", user_id=user_id))
     session.flush()
 
 
@@ -181,9 +239,7 @@ def reopen(session: Session, user: User, assessment: Assessment, reason: str) ->
     changes silently.
     """
     reason = reason.strip()
-    from shelterassess.assessments.peer_services import lock_result_sources
-
-    lock_result_sources(session, assessment.facility_id, assessment.round_id)
+    lock_assessment(session, assessment)
     if not assessment.is_submitted:
         raise ValidationFailed([(None, _("Only a submitted assessment can be reopened."))])
     if len(reason) < 5:

@@ -16,6 +16,7 @@ from shelterassess.rounds import queries as round_queries
 from shelterassess.rounds.models import Round
 from shelterassess.web.forms import commit_or_flash
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.params import bounded_int
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
@@ -29,7 +30,7 @@ def _load(assessment_id: int) -> Assessment:
 @login_required
 def national():
     require(perm.can_view_all_assessments(current_user))
-    round_id = request.args.get("round", type=int)
+    round_id = request.args.get("round", type=bounded_int)
     status = request.args.get("status") if request.args.get("status") in {s.value for s in AssessmentStatus} else None
     rows = queries.national_self_assessments(db.session, round_id=round_id, status=status)
     return render_template("assessments/national.html", rows=rows, rounds=round_queries.all_rounds(db.session),

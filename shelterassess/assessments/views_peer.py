@@ -236,7 +236,8 @@ def reconcile(facility_id: int, round_id: int):
     conflicts: list[str] = []
     if request.method == "POST":
         require(editable)
-        if form.validate_on_submit():
+        if form.validate_on_submit() and area_form.posted_in_full(form, [
+                f"{field}-{ind.id}" for ind in round_.sheet.indicators for field in ("agreed", "reason", "version")]):
             try:
                 peer_services.save_agreed(db.session, current_user, facility, round_,
                                           form.agreed_inputs(round_.sheet.indicators))

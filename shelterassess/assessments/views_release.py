@@ -16,17 +16,18 @@ from shelterassess.extensions import db
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require
 from shelterassess.web.forms import BaseForm
+from shelterassess.web.params import bounded_int
 
 bp = Blueprint("release", __name__, url_prefix="/peer/release")
 
 
 class ReleaseForm(BaseForm):
-    facility_ids = SelectMultipleField(_l("Facilities"), coerce=int, validate_choice=False)
+    facility_ids = SelectMultipleField(_l("Facilities"), coerce=bounded_int, validate_choice=False)
     everything = BooleanField(_l("Every finalised result of the round"))
 
 
 class WithdrawReleaseForm(BaseForm):
-    facility_ids = SelectMultipleField(_l("Facilities"), coerce=int, validate_choice=False)
+    facility_ids = SelectMultipleField(_l("Facilities"), coerce=bounded_int, validate_choice=False)
     reason = TextAreaField(_l("Why is the release withdrawn?"), validators=[Optional(), Length(max=1000)])
 
 

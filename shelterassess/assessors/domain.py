@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Optional
 
@@ -83,7 +83,9 @@ def parse_sheet(data: Mapping[str, Any]) -> PracticeSheet:
 
 @dataclass(frozen=True)
 class PracticeCase:
-    """A fictional shelter described in both languages, with the national team's reference scores."""
+    """A fictional shelter described in both languages, with the national team's reference
+    scores and, per indicator, the written reason for the reference score (shown to the
+    trainee after the attempt, never before)."""
 
     slug: str
     title: Texts
@@ -93,6 +95,8 @@ class PracticeCase:
     sheet_version: int
     #: indicator key -> 0..3, or None for N/A
     reference: Mapping[str, Optional[int]]
+    #: indicator key -> {"en": ..., "vi": ...}: why the reference score is what it is
+    rationale: Mapping[str, Texts] = field(default_factory=dict)
 
     def paragraphs(self, language: str) -> list[str]:
         text = self.description.get(language) or next(iter(self.description.values()), "")
@@ -105,6 +109,7 @@ def parse_practice_cases(data: Iterable[Mapping[str, Any]]) -> tuple[PracticeCas
             slug=item["slug"], title=item["title"], summary=item.get("summary") or {},
             description=item["description"], sheet_key=item["sheet"]["key"],
             sheet_version=int(item["sheet"]["version"]), reference=dict(item["reference"]),
+            rationale={key: dict(texts) for key, texts in (item.get("rationale") or {}).items()},
         )
         for item in data
     )
@@ -132,6 +137,19 @@ def reference_problems(case: PracticeCase, sheet: PracticeSheet) -> list[str]:
             problems.append(f"{key}: N/A is not allowed")
         elif not _allowed(ind, value):
             problems.append(f"{key}: {value!r} is not 0, 1, 2 or 3")
+    return sorted(problems)
+
+
+def rationale_problems(case: PracticeCase, sheet: PracticeSheet,
+                       languages: tuple[str, ...] = ("en", "vi")) -> list[str]:
+    """Indicators of the sheet whose reference score has no written reason in every language,
+    and reasons given for keys the sheet does not have (empty when complete)."""
+    keys = set(sheet.keys)
+    problems = [f"{key}: no rationale" for key in keys - case.rationale.keys()]
+    problems += [f"{key}: rationale for an indicator not in {sheet.key} v{sheet.version}"
+                 for key in case.rationale.keys() - keys]
+    problems += [f"{key}: rationale has no {lang} text" for key in keys & case.rationale.keys()
+                 for lang in languages if not (case.rationale[key].get(lang) or "").strip()]
     return sorted(problems)
 
 
@@ -164,6 +182,8 @@ class ComparedIndicator:
     indicator: SheetIndicator
     trainee: Optional[int]
     reference: Optional[int]
+    #: why the national team gave the reference score ({"en": ..., "vi": ...}), None if not written
+    rationale: Optional[Texts] = None
 
     @property
     def difference(self) -> Optional[int]:
@@ -267,7 +287,7 @@ def compare(sheet: PracticeSheet, case: PracticeCase, trainee: ScoreMap, thresho
     mine = {k: trainee.get(k) for k in keys}
     reference = {k: case.reference.get(k) for k in keys}
     rows = tuple(
-        ComparedIndicator(area.code, ind, mine[ind.key], reference[ind.key])
+        ComparedIndicator(area.code, ind, mine[ind.key], reference[ind.key], case.rationale.get(ind.key))
         for area in sheet.areas for ind in area.indicators
     )
     result = calibration_result(mine, reference)

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from shelterassess.assessors.domain import PracticeSheet
 from shelterassess.assessors.services import NOTE_MAX_LENGTH, OVERRIDE_MIN_LENGTH, TrainingInput
 from shelterassess.web.forms import BaseForm
+from shelterassess.web.params import bounded_int
 
 NA = "na"
 
@@ -32,7 +33,7 @@ class ParticipantForm(BaseForm):
 
 
 class AttendanceForm(BaseForm):
-    attended = SelectMultipleField(_l("Attended"), coerce=int, validate_choice=False)
+    attended = SelectMultipleField(_l("Attended"), coerce=bounded_int, validate_choice=False)
 
 
 class CertifyForm(BaseForm):

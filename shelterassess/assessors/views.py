@@ -38,8 +38,9 @@ def index():
 @bp.route("/<int:user_id>")
 @login_required
 def detail(user_id: int):
-    user = get_or_404(User, user_id)
-    require(perm.can_view_assessor_record(current_user, user))
+    found = db.session.get(User, user_id)
+    # 404 for "not yours" as for "no such user": the answer must not reveal which ids exist.
+    user = visible_or_404(found, found is not None and perm.can_view_assessor_record(current_user, found))
     return _detail_page(user, CertifyForm(formdata=None), RevokeForm(formdata=None))
 
 

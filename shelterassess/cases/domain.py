@@ -211,7 +211,9 @@ def missing_texts(case: Case) -> list[str]:
         missing += [f"key_figures[{i}].label.{lang}" for lang in LANGUAGES if not (figure.label.get(lang) or "").strip()]
     if not case.key_figures:
         missing.append("key_figures")
-    for name in ("countries", "pillars", "themes"):
+    # ``countries`` may be empty: a regional programme whose source names none of its countries
+    # (MTV EXIT's "13 countries throughout Southeast Asia") is listed under its region only.
+    for name in ("pillars", "themes"):
         if not getattr(case, name):
             missing.append(name)
     return missing

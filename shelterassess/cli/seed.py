@@ -17,14 +17,14 @@ from shelterassess.assessments.services import AnswerInput
 from shelterassess.auth import services as auth_services
 from shelterassess.auth.models import User
 from shelterassess.auth.roles import Role
-from shelterassess.cli import seed_followups, seed_peer, seed_plans
+from shelterassess.cli import seed_followups, seed_funding, seed_peer, seed_plans
 from shelterassess.cli.database import init_database
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility, Province
 from shelterassess.facilities.services import FacilityInput, save_facility
 from shelterassess.rounds import services as round_services
 from shelterassess.rounds.models import Round
-from shelterassess.scoresheets.services import load_standard_sheet
+from shelterassess.scoresheets.services import load_standard_sheet, load_standard_sheets
 from shelterassess.training_needs.services import seed_skills
 
 DEMO_DOMAIN = "demo.shelterassess.org"
@@ -53,12 +53,13 @@ PILOT_ROUND_NAME = "Đợt thí điểm 2026"
 
 
 def seed_demo(session: Session, password: str | None) -> list[tuple[User, str | None]]:
-    sheet = load_standard_sheet(session)
+    v1 = load_standard_sheet(session)  # the 2026 pilot round keeps version 1
+    v2 = load_standard_sheets(session)  # the 2027 round uses version 2; trends compare them via the crosswalk
     facilities = {row[0]: _facility(session, *row) for row in FACILITIES}
     accounts = [_user(session, email, name, role, facilities.get(code) if code else None, password)
                 for email, name, role, code in USERS]
-    pilot = _round(session, PILOT_ROUND_NAME, sheet)
-    current = _round(session, ROUND_NAME, sheet)
+    pilot = _round(session, PILOT_ROUND_NAME, v1)
+    current = _round(session, ROUND_NAME, v2)
     rng = random.Random(2027)
     staff = {u.facility.code: u for u, _pw in accounts if u.facility and u.role == Role.FACILITY_STAFF.value}
     managers = {u.facility.code: u for u, _pw in accounts if u.facility and u.role == Role.FACILITY_MANAGER.value}
@@ -88,6 +89,8 @@ def seed_demo(session: Session, password: str | None) -> list[tuple[User, str | 
                                  managers["SH-QNI-01"]], facilities["SH-SG-01"], date.today() + timedelta(days=21))
     # After the plans seed: a completed follow-up visit of the pilot round's accepted plan (if there is one).
     seed_followups.seed_demo_follow_up(session, pilot, facilities["SH-HN-01"], national, date.today())
+    # After the plans: the pilot round's approved allocation (one adjustment) and a draft funding round for 2027.
+    seed_funding.seed_demo_funding(session, pilot, current, national)
     session.flush()
     return accounts
 

@@ -45,7 +45,7 @@ def seed_training(session: Session, national: User, trainees: list[User], today:
                       at - dt.timedelta(minutes=40))
         _practice(session, user, case, _close_to(case.reference, offset=i % 5), at)
     for user in trainees:
-        assessor_services.certify(session, national, user, "Đạt bài hiệu chuẩn (demo)")
+        assessor_services.certify(session, national, user, "Đạt bài chấm thử đối chiếu (demo)")
 
 
 def _close_to(reference: dict, offset: int) -> dict:

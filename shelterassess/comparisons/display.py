@@ -45,8 +45,15 @@ def national_chart(data: NationalSummary, font_name: str = "DejaVuSans"):
 
 
 def trend_chart(data: Trends, font_name: str = "DejaVuSans"):
+    """Scores by area and round; across score-sheet versions, the scores on comparable indicators."""
     if not data.rows:
         return None
+    if data.cross_version is not None:
+        cross = data.cross_version
+        series = [(f"{r.round_name} ({source_label(r.source)}, v{r.version})", list(r.percentages)) for r in cross.rows]
+        return area_bar_chart([a.label for a in cross.areas], series,
+                              title=_("Score by area and round on comparable indicators (%)"),
+                              font_name=_fonts(font_name), na_label=_("no comparable score"))
     series = [(f"{r.round_name} ({source_label(r.source)})", list(r.percentages)) for r in data.rows]
     return area_bar_chart([a.label for a in data.areas], series, title=_("Score by area and round (%)"),
                           font_name=_fonts(font_name), na_label=_("N/A"))

@@ -57,7 +57,7 @@ class NationalRow:
     percentages: tuple[float | None, ...]
     overall: float | None
     has_result: bool
-    #: indicator codes of the agreed result's red flags (critical indicators scored 0)
+    #: indicator codes of the agreed result's red flags (critical indicators at or below their red-flag level)
     red_flags: tuple[str, ...] = ()
 
 

@@ -14,9 +14,10 @@ from itertools import combinations
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from shelterassess.assessments.domain import Answer, AreaSpec, IndicatorSpec, lowest_indicators, red_flags
+from shelterassess.assessments.domain import Answer, AreaSpec, lowest_indicators, red_flags, spec_of
 from shelterassess.assessments.models import Assessment, AssessmentKind
 from shelterassess.comparisons import queries
+from shelterassess.comparisons.cross_version import CrossVersion, Result, compare
 from shelterassess.comparisons.domain import (
     Agreement,
     Score,
@@ -119,7 +120,8 @@ class FacilityComparison:
     indicators: tuple[IndicatorLine, ...]
     flagged: tuple[FlaggedGap, ...]
     agreements: tuple[AgreementLine, ...]
-    #: The finalised agreed result's red flags (critical indicators scored 0) and lowest indicators.
+    #: The finalised agreed result's red flags (critical indicators at or below their red-flag level)
+    #: and lowest indicators.
     agreed_red_flags: tuple[ScoredLine, ...] = ()
     agreed_lowest: tuple[ScoredLine, ...] = ()
 
@@ -136,7 +138,7 @@ class FacilityComparison:
 
 def _specs(sheet) -> list[AreaSpec]:
     """The sheet as the scoring rules see it, keyed by indicator key (as score maps are)."""
-    return [AreaSpec(area.key, [IndicatorSpec(ind.key, critical=ind.critical) for ind in area.indicators])
+    return [AreaSpec(area.key, [spec_of(ind) for ind in area.indicators])
             for area in sheet.areas]
 
 
@@ -145,7 +147,7 @@ def _answers(score_map: Mapping[str, Score]) -> dict[str, Answer]:
 
 
 def red_flag_keys(sheet, score_map: Mapping[str, Score]) -> list[str]:
-    """Keys of the critical indicators scored 0, in score-sheet order."""
+    """Keys of the critical indicators scored at or below their red-flag level, in score-sheet order."""
     return red_flags(_specs(sheet), _answers(score_map))
 
 
@@ -258,6 +260,17 @@ class TrendRow:
     percentages: tuple[float | None, ...]
     overall: float | None
     visited_on: dt.date | None = None  # follow-up rows only
+    version: int | None = None  # of the round's score sheet
+
+
+@dataclass(frozen=True)
+class VersionTable:
+    """The rows of the rounds that used one score-sheet version, under that version's areas."""
+
+    version: int
+    sheet_id: int
+    areas: tuple[AreaHead, ...]
+    rows: tuple[TrendRow, ...]
 
 
 @dataclass(frozen=True)
@@ -267,6 +280,14 @@ class Trends:
     facility_name: str
     areas: tuple[AreaHead, ...]
     rows: tuple[TrendRow, ...]
+    #: One table per score-sheet version used, oldest first.
+    tables: tuple[VersionTable, ...] = ()
+    #: The rows re-scored through the crosswalk, when the rounds used more than one version.
+    cross_version: CrossVersion | None = None
+
+    @property
+    def mixed(self) -> bool:
+        return self.cross_version is not None
 
 
 def source_label(source: str) -> str:
@@ -275,9 +296,43 @@ def source_label(source: str) -> str:
     return _("Agreed result") if source == AssessmentKind.AGREED.value else _("Self-assessment")
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One trend row before it is laid out: its stored area results and what it was scored on."""
+
+    round_name: str
+    source: str
+    sheet: object
+    by_area: dict[str, float | None]
+    overall: float | None
+    assessment_ids: tuple[int, ...]  # a follow-up: (agreed, follow-up), scores carried in that order
+    visited_on: dt.date | None = None
+
+
 def facility_trends(session: Session, facility: Facility, show_agreed: Callable[[Assessment], bool],
                     language: str) -> Trends:
-    """Per round: the agreed result when there is one and ``show_agreed(agreed)``, else the submitted self-assessment."""
+    """Per round: the agreed result when there is one and ``show_agreed(agreed)``, else the submitted
+    self-assessment; after an agreed result, the follow-up visits of its plan. Rounds on different
+    score-sheet versions are also compared through the crosswalk (:mod:`.cross_version`)."""
+    entries = _trend_entries(session, facility, show_agreed)
+    areas: dict[str, AreaHead] = {}
+    for e in reversed(entries):  # the latest sheet's order and titles first
+        for area in e.sheet.areas:
+            if area.key in e.by_area:
+                areas.setdefault(area.key, AreaHead(area.key, area.code, localized(area, "title", language)))
+    rows = tuple(_trend_row(e, list(areas)) for e in entries)
+    sheets = list({e.sheet.id: e.sheet for e in entries}.values())
+    tables = tuple(
+        VersionTable(sheet.version, sheet.id,
+                     tuple(AreaHead(a.key, a.code, localized(a, "title", language)) for a in sheet.areas),
+                     tuple(_trend_row(e, [a.key for a in sheet.areas]) for e in entries if e.sheet.id == sheet.id))
+        for sheet in sorted(sheets, key=lambda s: (s.key, s.version))
+    )
+    cross = _cross_version(session, entries, language) if len(sheets) > 1 else None
+    return Trends(language, facility.code, facility.name, tuple(areas.values()), rows, tables, cross)
+
+
+def _trend_entries(session: Session, facility: Facility, show_agreed: Callable[[Assessment], bool]) -> list[_Entry]:
     chosen: dict[int, Assessment] = {}
     for a in queries.facility_results(session, facility.id):  # oldest round first
         current = chosen.get(a.round_id)
@@ -285,22 +340,35 @@ def facility_trends(session: Session, facility: Facility, show_agreed: Callable[
             chosen[a.round_id] = a
         elif a.kind == AssessmentKind.SELF.value and (current is None or current.kind != AssessmentKind.AGREED.value):
             chosen[a.round_id] = a
-    areas: dict[str, AreaHead] = {}
-    for a in reversed(list(chosen.values())):  # the latest sheet's order and titles first
-        for r in a.area_results:
-            areas.setdefault(r.area.key, AreaHead(r.area.key, r.area.code, localized(r.area, "title", language)))
-    rows = []
+    entries = []
     follow_ups = _follow_ups_by_round(session, facility.id)
     for a in chosen.values():
-        by_key = {r.area.key: r.percentage for r in a.area_results}
-        rows.append(TrendRow(a.round.name, a.kind, tuple(by_key.get(k) for k in areas), a.overall_percentage))
+        sheet = a.round.sheet
+        entries.append(_Entry(a.round.name, a.kind, sheet, {r.area.key: r.percentage for r in a.area_results},
+                              a.overall_percentage, (a.id,)))
         if a.kind != AssessmentKind.AGREED.value:
             continue  # a follow-up carries agreed scores forward: shown only where the agreed result is
         for visit in follow_ups.get(a.round_id, ()):  # after the round they belong to
-            by_key = {r.area.key: r.percentage for r in visit.assessment.area_results}
-            rows.append(TrendRow(a.round.name, AssessmentKind.FOLLOW_UP.value, tuple(by_key.get(k) for k in areas),
-                                 visit.assessment.overall_percentage, visit.visited_on))
-    return Trends(language, facility.code, facility.name, tuple(areas.values()), tuple(rows))
+            entries.append(_Entry(a.round.name, AssessmentKind.FOLLOW_UP.value, sheet,
+                                  {r.area.key: r.percentage for r in visit.assessment.area_results},
+                                  visit.assessment.overall_percentage, (a.id, visit.assessment.id), visit.visited_on))
+    return entries
+
+
+def _trend_row(entry: _Entry, area_keys: list[str]) -> TrendRow:
+    return TrendRow(entry.round_name, entry.source, tuple(entry.by_area.get(k) for k in area_keys), entry.overall,
+                    entry.visited_on, entry.sheet.version)
+
+
+def _cross_version(session: Session, entries: list[_Entry], language: str) -> CrossVersion:
+    maps = queries.score_maps(session, sorted({i for e in entries for i in e.assessment_ids}))
+    results = []
+    for e in entries:
+        scores: dict[str, int | None] = {}
+        for aid in e.assessment_ids:  # a follow-up's re-scored indicators replace the agreed scores
+            scores.update({k: v for k, v in maps[aid].items() if v is not None or aid == e.assessment_ids[0]})
+        results.append(Result(e.round_name, e.source, e.sheet, scores, e.visited_on))
+    return compare(session, results, language)
 
 
 def _follow_ups_by_round(session: Session, facility_id: int) -> dict[int, list]:

@@ -25,6 +25,7 @@ from shelterassess.reports.renderers.national import NationalRenderer
 from shelterassess.rounds import queries as round_queries
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.params import int_or_none
 
 bp = Blueprint("comparisons", __name__, url_prefix="/comparisons")
 
@@ -96,7 +97,7 @@ def facility_pdf(facility_id: int, round_id: int):
 def _national_params() -> NationalParams:
     province = request.args.get("province", "")
     return NationalParams(
-        province_id=int(province) if province.isdigit() else None,
+        province_id=int_or_none(province),
         sort=request.args.get("sort", "facility"),
         descending=request.args.get("order") == "desc",
         anonymised=request.args.get("anonymised") == "1",

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from shelterassess.facilities.models import FacilityType
 from shelterassess.facilities.services import FacilityInput
 from shelterassess.web.forms import BaseForm
+from shelterassess.web.validators import no_control_characters
 
 FACILITY_TYPE_LABELS = {
     FacilityType.SHELTER.value: _l("Shelter"),
@@ -45,7 +46,7 @@ SENSITIVE_HINT = _l("Sensitive: shown only to this facility's own users, the nat
 class FacilityForm(BaseForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
                        description=_l("Capital letters, digits and hyphens, for example SH-HN-01."))
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), no_control_characters])
     type = SelectField(_l("Type"), choices=list(FACILITY_TYPE_LABELS.items()), validators=[DataRequired()])
     # Choices are set by the view; whether the province exists is the service's rule.
     province_id = SelectField(_l("Province"), coerce=_int_or_none, validate_choice=False,

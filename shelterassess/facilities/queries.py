@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from shelterassess.facilities.models import Facility, FacilityType, Province
+from shelterassess.web.params import bounded_int
 
 ACTIVE_FILTERS = ("all", "active", "inactive")
 
@@ -24,7 +25,7 @@ class FacilityFilter:
         type_ = args.get("type")
         active = args.get("active")
         return cls(
-            province_id=args.get("province", type=int),
+            province_id=args.get("province", type=bounded_int),
             type=type_ if type_ in {t.value for t in FacilityType} else None,
             active=active if active in ACTIVE_FILTERS else "all",
             text=(args.get("q") or "").strip()[:100],

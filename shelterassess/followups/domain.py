@@ -222,9 +222,9 @@ def after_area_scores(areas: Sequence[AreaSpec], before: Mapping[str, Answer],
 
 
 def red_flags_after(areas: Sequence[AreaSpec], after: Mapping[str, Answer]) -> list[str]:
-    """Re-scored critical indicators scored 0 at the follow-up."""
+    """Re-scored critical indicators at or below their red-flag level at the follow-up."""
     return [ind.key for area in areas for ind in area.indicators
-            if ind.critical and ind.key in after and after[ind.key].value == 0]
+            if ind.key in after and ind.flags(after[ind.key].value)]
 
 
 # -- cost per point -------------------------------------------------------------------

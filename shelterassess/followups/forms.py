@@ -19,6 +19,7 @@ from shelterassess.followups.queries import VisitData
 from shelterassess.followups.services import ActionInput, ScoreInput
 from shelterassess.scoresheets.models import EVIDENCE_SOURCES
 from shelterassess.web.forms import BaseForm
+from shelterassess.web.params import bounded_int
 
 OUTCOME_LABELS = {
     domain.IMPLEMENTED: _l("Implemented"),
@@ -32,7 +33,7 @@ _SCORE_KEY = re.compile(r"^(score|evidence|note|version)-(\d+)$")
 
 
 class ScheduleForm(BaseForm):
-    team_id = SelectField(_l("Team"), coerce=int, validators=[Optional()], validate_choice=False,
+    team_id = SelectField(_l("Team"), coerce=bounded_int, validators=[Optional()], validate_choice=False,
                           description=_l("The teams that assessed the facility in the plan's round come first."))
     planned_on = DateField(_l("Planned date of the visit"), validators=[Optional()],
                            description=_l("Format: YYYY-MM-DD"))

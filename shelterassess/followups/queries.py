@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shelterassess.assessments.domain import Answer, AreaSpec, IndicatorSpec
+from shelterassess.assessments.domain import Answer, AreaSpec, spec_of
 from shelterassess.assessments.models import Score
 from shelterassess.auth.models import User
 from shelterassess.facilities.models import Facility
@@ -102,7 +102,7 @@ def visit_data(session: Session, visit: FollowUpVisit) -> VisitData:
 
 def area_specs_by_key(sheet) -> list[AreaSpec]:
     """The sheet as the pure rules see it, keyed by indicator key (as VisitData.before/after are)."""
-    return [AreaSpec(area.key, [IndicatorSpec(ind.key, ind.critical, ind.na_allowed) for ind in area.indicators])
+    return [AreaSpec(area.key, [spec_of(ind) for ind in area.indicators])
             for area in sheet.areas]
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments.domain import Answer
@@ -75,10 +76,14 @@ def cost_note(cost: CostPerPoint) -> str:
         return _("No cost per point: the indicators of the implemented and partly implemented actions gained no "
                  "point (same scores, or N/A).")
     if cost.undefined_reason is CostUndefined.SCORES_FELL:
-        return _("No cost per point: the indicators of the implemented and partly implemented actions lost "
-                 "%(n)d points. A cost per point is not given when scores fell.", n=-cost.points)
-    return _("%(spent)s spent (cost estimates of the implemented and partly implemented actions, in full) for "
-             "%(points)d points gained on their indicators.", spent=format_vnd(cost.spent_vnd), points=cost.points)
+        return ngettext("No cost per point: the indicators of the implemented and partly implemented actions lost "
+                        "%(num)d point. A cost per point is not given when scores fell.",
+                        "No cost per point: the indicators of the implemented and partly implemented actions lost "
+                        "%(num)d points. A cost per point is not given when scores fell.", -cost.points)
+    return ngettext("%(spent)s spent (cost estimates of the implemented and partly implemented actions, in full) for "
+                    "%(num)d point gained on their indicators.",
+                    "%(spent)s spent (cost estimates of the implemented and partly implemented actions, in full) for "
+                    "%(num)d points gained on their indicators.", cost.points, spent=format_vnd(cost.spent_vnd))
 
 
 # -- the report ---------------------------------------------------------------------------

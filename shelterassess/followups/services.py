@@ -130,6 +130,13 @@ def _schedule_errors(session, plan, team, planned_on, today, live) -> list[tuple
 
 # -- the visit form -------------------------------------------------------------------
 
+def _lock(session: Session, visit: FollowUpVisit) -> None:
+    """Lock the visit's follow-up assessment (see :func:`assessment_services.lock_assessment`) and
+    re-read the visit: saving, submitting and reopening it then happen one after the other."""
+    if visit.assessment is not None:
+        assessment_services.lock_assessment(session, visit.assessment)
+
+
 def _ensure_editable(visit: FollowUpVisit) -> None:
     if visit.status == VisitStatus.SUBMITTED.value:
         raise ValidationFailed([(None, _("This follow-up visit was submitted and is read-only."))])
@@ -138,6 +145,7 @@ def _ensure_editable(visit: FollowUpVisit) -> None:
 def save_results(session: Session, user: User, visit: FollowUpVisit, actions: list[ActionInput],
                  scores: list[ScoreInput]) -> None:
     """Save what the visit found. All or nothing: any invalid, unknown or stale entry saves none."""
+    _lock(session, visit)
     _ensure_editable(visit)
     data = queries.visit_data(session, visit)
     rows = {r.action.id: r for r in data.actions}
@@ -210,6 +218,7 @@ def _stale(row, item) -> bool:
 
 def _apply_all(session: Session, user: User, visit: FollowUpVisit, data: queries.VisitData,
                actions: list[ActionInput], scores: list[ScoreInput]) -> None:
+    user_id = user.id  # loaded now: reloading it mid-change would autoflush, bumping a version twice
     results = {r.action.id: r.result for r in data.actions}
     for item in actions:
         row = results[item.action_id]
@@ -227,7 +236,7 @@ def _apply_all(session: Session, user: User, visit: FollowUpVisit, data: queries
         if _content(score) != _wanted(item):
             score.value, score.not_applicable, score.note = item.value, item.not_applicable, item.note
             score.evidence = ",".join(_wanted(item)[2])
-            score.updated_by_id = user.id
+            score.updated_by_id = user_id
 
 
 def _flush_or_stale(session: Session) -> None:
@@ -245,6 +254,7 @@ def submit_visit(session: Session, user: User, visit: FollowUpVisit, visited_on:
     """Lock the visit: every action has an outcome, every linked indicator a score or N/A, and the
     day of the visit is given (not in the future, not before the plan was accepted). Stores the
     follow-up's area results for the areas it re-scored."""
+    _lock(session, visit)
     _ensure_editable(visit)
     data = queries.visit_data(session, visit)
     errors = _visit_date_errors(visit, visited_on, today) + _missing_errors(data)
@@ -307,6 +317,7 @@ def _store_results(session: Session, user: User, data: queries.VisitData) -> Non
 
 def reopen_visit(session: Session, user: User, visit: FollowUpVisit, reason: str) -> None:
     """The national team unlocks a submitted visit; who, when and why are recorded on its assessment."""
+    _lock(session, visit)
     if visit.status != VisitStatus.SUBMITTED.value:
         raise ValidationFailed([(None, _("Only a submitted follow-up visit can be reopened."))])
     assessment_services.reopen(session, user, visit.assessment, reason)

@@ -38,6 +38,7 @@ from shelterassess.rounds.queries import all_rounds
 from shelterassess.teams.services import TeamRulesFailed
 from shelterassess.teams.views import rule_message
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.params import bounded_int
 
 bp = Blueprint("followups", __name__, url_prefix="/follow-ups")
 
@@ -245,7 +246,7 @@ def results_pdf(visit_id: int):
 def compliance():
     require(perm.can_manage_follow_ups(current_user))
     rounds = all_rounds(db.session)
-    round_id = request.args.get("round", type=int)
+    round_id = request.args.get("round", type=bounded_int)
     if round_id:
         round_ = get_or_404(Round, round_id)
     else:  # the newest round with a submitted follow-up, else the newest round

@@ -1,7 +1,7 @@
 """Improvement-plan rules. Pure Python: no Flask, no database.
 
 * **Proposals** (:func:`proposals`): one action per indicator of the finalised agreed result
-  that has a red flag (a critical indicator scored 0), then one per other indicator scored
+  that has a red flag (a critical indicator at or below its red-flag level), then one per other indicator scored
   0 or 1: critical first, then lower score first, then score-sheet order (area position,
   indicator position). Indicators marked N/A or left unscored are never proposed.
 * **Validation** of an action (:func:`check_action`) and of a plan about to be shared
@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Protocol, Sequence
 
+from shelterassess.assessments.domain import is_red_flag
 from shelterassess.plans.money import MAX_COST_VND, CostError, parse_cost
 
 # -- vocabularies (the same values as the enums of plans/models.py) ---------------------
@@ -78,6 +79,12 @@ class AgreedIndicator:
     not_applicable: bool
     area_position: int
     position: int
+    #: The indicator's red-flag level (a critical indicator scored <= this is a red flag).
+    red_flag_at: int = 0
+
+    @property
+    def red_flag(self) -> bool:
+        return is_red_flag(self.critical, self.red_flag_at, self.value)
 
 
 @dataclass(frozen=True)
@@ -86,19 +93,21 @@ class Proposal:
     code: str
     value: int
     critical: bool
+    red_flag_at: int = 0
 
     @property
     def red_flag(self) -> bool:
-        return self.critical and self.value == 0
+        return is_red_flag(self.critical, self.red_flag_at, self.value)
 
 
 def proposals(indicators: Iterable[AgreedIndicator]) -> list[Proposal]:
     """One proposed action per weak indicator, in the order the plan lists them (module docstring)."""
     weak = [i for i in indicators
             if not i.not_applicable and i.value is not None and i.value <= PROPOSE_UP_TO]
-    weak.sort(key=lambda i: (not (i.critical and i.value == 0), not i.critical, i.value,
+    weak.sort(key=lambda i: (not i.red_flag, not i.critical, i.value,
                              i.area_position, i.position))
-    return [Proposal(i.indicator_id, i.code, i.value, i.critical) for i in weak]  # type: ignore[arg-type]
+    return [Proposal(i.indicator_id, i.code, i.value, i.critical, i.red_flag_at)  # type: ignore[arg-type]
+            for i in weak]
 
 
 def suggested_category(area_key: str) -> str:

@@ -72,7 +72,7 @@ def agreed_indicators(session: Session, agreed: Assessment) -> list[domain.Agree
     scores = assessment_queries.scores_by_indicator(session, agreed)
     return [
         domain.AgreedIndicator(ind.id, ind.code, ind.critical, scores[ind.id].value, scores[ind.id].not_applicable,
-                               area.position, ind.position)
+                               area.position, ind.position, ind.red_flag_at)
         for area in agreed.round.sheet.areas for ind in area.indicators if ind.id in scores
     ]
 
@@ -84,7 +84,7 @@ class LinkedIndicator:
 
     @property
     def red_flag(self) -> bool:
-        return self.indicator.critical and self.score is not None and self.score.value == 0
+        return self.score is not None and self.indicator.raises_red_flag(self.score.value)
 
 
 @dataclass(frozen=True)

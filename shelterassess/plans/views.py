@@ -30,6 +30,7 @@ from shelterassess.reports.renderers.plan import PlanRenderer
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
 from shelterassess.web.forms import BaseForm, Committed, commit_or_flash
+from shelterassess.web.params import int_or_none
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 T = TypeVar("T")
@@ -125,7 +126,7 @@ def overview(round_id: int):
     form = OverviewFilterForm(request.args)
     form.fill_choices(queries.plan_provinces(db.session, round_), localized)
     province = form.province.data or ""
-    filters = queries.OverviewFilter(province_id=int(province) if province.isdigit() else None,
+    filters = queries.OverviewFilter(province_id=int_or_none(province),
                                      status=form.status.data if form.status.data in domain.PLAN_STATUSES else None)
     data = queries.overview(db.session, round_, filters, today())
     return render_template("plans/overview.html", data=data, form=form, filtered=filters != queries.OverviewFilter())

@@ -50,6 +50,8 @@ class BlankIndicator:
     #: Evidence sources the score sheet suggests (keys of EVIDENCE_SOURCES).
     suggested_evidence: tuple[str, ...]
     levels: tuple[BlankLevel, ...]
+    #: A critical indicator's red-flag level (a flag at a score <= this).
+    red_flag_at: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,4 +99,5 @@ def _blank_indicator(ind: Indicator, language: str) -> BlankIndicator:
         code=ind.code, text=localized(ind, "text", language), critical=ind.critical, na_allowed=ind.na_allowed,
         suggested_evidence=tuple(ind.evidence_list),
         levels=tuple(BlankLevel(lv.level, localized(lv, "descriptor", language)) for lv in ind.levels),
+        red_flag_at=ind.red_flag_at,
     )

@@ -7,6 +7,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from shelterassess.teams.services import NAME_MAX_LENGTH
 from shelterassess.web.forms import BaseForm
+from shelterassess.web.params import bounded_int
+from shelterassess.web.validators import no_control_characters
 
 
 def _optional_int(value):
@@ -32,10 +34,10 @@ class MultiCheckboxField(SelectMultipleField):
 
 class TeamForm(BaseForm):
     round_id = SelectField(_l("Round"), coerce=int, validators=[DataRequired()])
-    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)],
+    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH), no_control_characters],
                        filters=[lambda v: (v or "").strip()], description=_l('For example "Team North 1".'))
     members = MultiCheckboxField(
-        _l("Members"), coerce=int, validate_choice=False,
+        _l("Members"), coerce=bounded_int, validate_choice=False,
         description=_l("Two to five certified assessors; the code is the facility they work at."))
     lead_id = SelectField(_l("Team lead"), coerce=_optional_int, validate_choice=False,
                           description=_l("The lead must be one of the members."))

@@ -25,6 +25,7 @@ from shelterassess.teams.domain import RuleResult
 from shelterassess.teams.forms import AssignForm, TeamForm, VisitForm, WithdrawAssignmentForm
 from shelterassess.teams.services import TeamRulesFailed
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.params import bounded_int
 
 bp = Blueprint("teams", __name__, url_prefix="/teams")
 
@@ -93,7 +94,7 @@ def _today():
 def index():
     require(perm.can_manage_teams(current_user))
     rounds = all_rounds(db.session)
-    round_ = _selected_round(rounds, request.args.get("round", type=int))
+    round_ = _selected_round(rounds, request.args.get("round", type=bounded_int))
     teams = queries.teams_of_round(db.session, round_.id) if round_ else []
     findings = {}
     if teams:
@@ -151,7 +152,7 @@ def create():
     form = TeamForm()
     _team_choices(form)
     if request.method == "GET":
-        form.round_id.data = request.args.get("round", type=int)
+        form.round_id.data = request.args.get("round", type=bounded_int)
     warnings: list[str] = []
     if form.validate_on_submit():
         round_ = get_or_404(Round, form.round_id.data)

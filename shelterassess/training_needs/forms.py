@@ -8,6 +8,7 @@ from wtforms.validators import Length, Optional
 from shelterassess.assessors.services import TrainingInput
 from shelterassess.training_needs.services import NAME_MAX_LENGTH, SkillInput
 from shelterassess.web.forms import BaseForm
+from shelterassess.web.params import bounded_int
 
 
 class SkillForm(BaseForm):
@@ -25,8 +26,8 @@ class ActionChecklist(SelectMultipleField):
 
 
 class ScheduleTrainingForm(BaseForm):
-    action_ids = ActionChecklist(_l("Actions the training answers"), coerce=int, validate_choice=False)
-    training_id = SelectField(_l("Training session"), coerce=int, validators=[Optional()], validate_choice=False,
+    action_ids = ActionChecklist(_l("Actions the training answers"), coerce=bounded_int, validate_choice=False)
+    training_id = SelectField(_l("Training session"), coerce=bounded_int, validators=[Optional()], validate_choice=False,
                               description=_l("An upcoming training session, or a new one described below."))
     title = StringField(_l("Title of the new training"), validators=[Optional(), Length(max=200)])
     held_on = DateField(_l("Date"), validators=[Optional()], description=_l("Format: YYYY-MM-DD"))

@@ -8,14 +8,40 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from shelterassess.web import templating
+from shelterassess.web.sessions import init_sessions
 
 
 def init_web(app: Flask) -> None:
     templating.init_templating(app)
+    init_sessions(app)
+    app.before_request(_refuse_nul_bytes)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(Exception, _server_error)
+
+
+def _refuse_nul_bytes():
+    """A NUL character anywhere in the path, the query string or a form (a note, a search, the login e-mail)
+    is refused with a clear 400 page before any view runs, so nothing is saved: PostgreSQL cannot
+    store it in text (it raised, a 500) and no one types it. One rule for the whole app."""
+    from flask_babel import gettext as _
+    from werkzeug.exceptions import BadRequest
+
+    values = [request.path, *_keys_and_values(request.args)]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        values += _keys_and_values(request.form)
+        values += [f.filename or "" for files in request.files.listvalues() for f in files]
+    if any("\x00" in value for value in values):
+        message = _("What you sent contains an invisible NUL character, which cannot be stored. Nothing was saved: "
+                    "remove it (it usually comes from text copied out of another program) and send again.")
+        return render_template("errors/error.html", error=BadRequest(), message=message), 400
+    return None
+
+
+def _keys_and_values(multidict) -> list[str]:
+    return [text for key, values in multidict.lists() for text in (key, *values)]
 
 
 def _security_headers(response):
@@ -31,7 +57,7 @@ def _security_headers(response):
     from flask import current_app
     from flask_login import current_user
 
-    if current_app.config.get("HTTPS"):
+    if current_app.config.get("HTTPS") or request.is_secure:  # is_secure: directly or through PROXY_COUNT proxies
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if getattr(current_user, "is_authenticated", False) and not request.path.startswith("/static/"):
         headers["Cache-Control"] = "no-store"

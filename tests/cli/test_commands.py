@@ -54,6 +54,12 @@ def test_seed_demo_is_idempotent_and_prints_accounts(app_ctx, runner, monkeypatc
     assert pilot.actions[0].description.startswith("Đạt mức")  # written in Vietnamese
     assert [v.status for v in db.session.scalars(select(FollowUpVisit))] == ["submitted"]
     assert totals[1] >= 5 and totals[3] >= 45
+    # issue 9: the pilot round's approved allocation with one adjustment, a draft funding round for 2027
+    from shelterassess.funding.models import AllocationLine, FundingRound
+
+    funds = {f.round.name: f for f in db.session.scalars(select(FundingRound))}
+    assert (funds["Đợt thí điểm 2026"].status, funds["Đợt đánh giá quốc gia 2027"].status) == ("approved", "draft")
+    assert db.session.scalar(select(func.count()).where(AllocationLine.adjusted_vnd.is_not(None))) == 1
 
 
 def test_create_user_prints_one_time_link_and_sets_no_password(world, runner, client):

@@ -58,6 +58,17 @@ def _area(w):
     return w.sheet.areas[0]
 
 
+def _area_fields(w):
+    """The fields a browser always sends with the area form (an empty draft: notes blank, version 1)."""
+    return {name: value for i in _area(w).indicators for name, value in ((f"note-{i.id}", ""), (f"version-{i.id}", "1"))}
+
+
+def _reconcile_fields(w):
+    """The fields a browser always sends with the reconciliation form (nothing agreed yet, version 1)."""
+    return {f"{name}-{i.id}": value for i in w.sheet.indicators
+            for name, value in (("agreed", ""), ("reason", ""), ("version", "1"))}
+
+
 CASES: list[Case] = [
     # main and auth
     Case("main.dashboard", "GET", lambda w: "/", only(*LOGGED_IN)),
@@ -89,7 +100,8 @@ CASES: list[Case] = [
     Case("assessments.fill_area", "GET", lambda w: f"/assessments/{_self_assessment(w).id}/areas/{_area(w).id}",
          only("staff_a", "manager_a", "national", deny=404), setup=_self_assessment),
     Case("assessments.fill_area", "POST", lambda w: f"/assessments/{_self_assessment(w).id}/areas/{_area(w).id}",
-         {**only("staff_a", "manager_a", ok=302, deny=404), "national": 403}, setup=_self_assessment),
+         {**only("staff_a", "manager_a", ok=302, deny=404), "national": 403}, setup=_self_assessment,
+         data=_area_fields),
     Case("assessments.submit", "POST", lambda w: f"/assessments/{_self_assessment(w).id}/submit",
          {**only("manager_a", ok=302, deny=404), "staff_a": 403, "national": 403}, setup=_self_assessment),
     Case("assessments.reopen", "GET", lambda w: f"/assessments/{_submitted_assessment(w).id}/reopen",
@@ -298,7 +310,7 @@ def _training_form(w):
 CASES += [
     # assessors: records, certification, training sessions, calibration
     Case("assessors.index", "GET", lambda w: "/assessors/", only("national"), setup=_training),
-    Case("assessors.detail", "GET", lambda w: f"/assessors/{w.staff_a.id}", only("staff_a", "national"),
+    Case("assessors.detail", "GET", lambda w: f"/assessors/{w.staff_a.id}", only("staff_a", "national", deny=404),
          setup=_certification),
     Case("assessors.certify", "POST", lambda w: f"/assessors/{w.staff_a.id}/certify", only("national", ok=302),
          setup=_training, data=lambda w: {"note": "Passed both practice cases", "override_reason": OVERRIDE_REASON}),
@@ -406,7 +418,7 @@ CASES += [
     Case("peer.fill_area", "GET", lambda w: f"/peer/assessments/{_peer('draft')(w).id}/areas/{_area(w).id}",
          only(*TEAM_1, "national", deny=404), setup=_peer("draft")),
     Case("peer.fill_area", "POST", lambda w: f"/peer/assessments/{_peer('draft')(w).id}/areas/{_area(w).id}",
-         {**only(*TEAM_1, ok=302, deny=404), "national": 403}, setup=_peer("draft")),
+         {**only(*TEAM_1, ok=302, deny=404), "national": 403}, setup=_peer("draft"), data=_area_fields),
     Case("peer.submit", "POST", lambda w: f"/peer/assessments/{_peer('draft')(w).id}/submit",
          {**only("manager_b", ok=422, deny=404), "staff_b": 403, "national": 403}, setup=_peer("draft")),
     Case("peer.self_assessment", "GET", lambda w: f"/peer/assessments/{_peer('self_and_draft')(w).id}/self-assessment",
@@ -418,7 +430,7 @@ CASES += [
     Case("peer.reconcile", "GET", lambda w: f"/peer/reconcile/{w.facility_a.id}/{w.round.id}",
          only("national", deny=404), setup=_peer("self_and_draft")),
     Case("peer.reconcile", "POST", lambda w: f"/peer/reconcile/{w.facility_a.id}/{w.round.id}",
-         {**only("manager_b", ok=302, deny=404), "national": 403}, setup=_peer("ready")),
+         {**only("manager_b", ok=302, deny=404), "national": 403}, setup=_peer("ready"), data=_reconcile_fields),
     Case("peer.finalise", "POST", lambda w: f"/peer/reconcile/{w.facility_a.id}/{w.round.id}/finalise",
          {**only("manager_b", ok=302, deny=404), "national": 403}, setup=_peer("ready")),
     Case("peer.results", "GET", lambda w: f"/peer/results/{w.facility_a.id}/{w.round.id}",
@@ -654,4 +666,164 @@ CASES += [
     Case("training_needs.edit_skill", "POST", lambda w: f"/training-needs/skills/{_skill_id(w)}/edit",
          only("admin", "national", ok=302), setup=_skill_id,
          data=lambda w: {"name_vi": "Bảo mật", "name_en": "Confidentiality"}),
+]
+
+CASES += [
+    # national workshop pack (issue 9): the national team only. No setup: the national team gets the pack of a
+    # round without results (every section's empty case); the filled pack is tested in test_workshop_pack.py.
+    Case("workshop.pack", "GET", lambda w: f"/workshop/rounds/{w.round.id}", only("national")),
+    Case("workshop.pack_pdf", "GET", lambda w: f"/workshop/rounds/{w.round.id}/pack.pdf?lang=vi&anonymised=1",
+         only("national")),
+    Case("workshop.pack_xlsx", "GET", lambda w: f"/workshop/rounds/{w.round.id}/pack.xlsx?lang=en",
+         only("national")),
+]
+
+
+def _funding(stage: str):
+    """Setup: the funding round of tests/funding_fixtures.py at ``stage`` (round, proposal, scenario, approved)."""
+    def setup(w):
+        from shelterassess.extensions import db
+        from shelterassess.funding import services as funding_services
+        from tests import funding_fixtures as fnf
+
+        {"round": fnf.funding_round, "proposal": fnf.proposal, "approved": fnf.approved,
+         "scenario": fnf.proposal}[stage](w)
+        if stage == "scenario" and not hasattr(w, "scenario"):
+            w.scenario = funding_services.save_scenario(db.session, w.national, w.funding_round, "By capacity",
+                                                        funding_services.ParametersInput("10", True, {}))
+    return setup
+
+
+def _fund_url(suffix: str = ""):
+    return lambda w: f"/funding/{w.funding_round.id}{suffix}"
+
+
+def _fund_line_url(w):
+    from tests import funding_fixtures as fnf
+
+    return f"/funding/{w.funding_round.id}/lines/{fnf.line(w, 'SH-A', 'capacity_building').id}/adjust"
+
+
+def _fund_apart_url(w):
+    from tests import funding_fixtures as fnf
+
+    return f"/funding/{w.funding_round.id}/apart/{fnf.apart_c(w).id}/add"
+
+
+def _fund_round_form(w):
+    return {"name": "Improvement fund 2028", "round_id": w.round.id, "budget": "20.000.000",
+            "rounding_unit": "1.000.000", "red_flag_weight": "10"}
+
+
+FACILITY_A_OR_NATIONAL = ("staff_a", "manager_a", "national")
+
+CASES += [
+    # fund allocation (issue 9): the national team manages; facility A sees its own allocation once approved
+    Case("funding.index", "GET", lambda w: "/funding/", only(*FACILITY_ROLES, "national"), setup=_funding("approved")),
+    Case("funding.create", "GET", lambda w: "/funding/new", only("national")),
+    Case("funding.create", "POST", lambda w: "/funding/new", only("national", ok=302), data=_fund_round_form),
+    Case("funding.funding_round", "GET", _fund_url(), only("national"), setup=_funding("proposal")),
+    Case("funding.edit", "GET", _fund_url("/edit"), only("national"), setup=_funding("proposal")),
+    Case("funding.edit", "POST", _fund_url("/edit"), only("national", ok=302), setup=_funding("proposal"),
+         data=lambda w: {**_fund_round_form(w), "name": "Improvement fund 2027 (revised)"}),
+    Case("funding.approve", "POST", _fund_url("/approve"), only("national", ok=302), setup=_funding("proposal")),
+    Case("funding.reopen", "GET", _fund_url("/reopen"), only("national"), setup=_funding("approved")),
+    Case("funding.reopen", "POST", _fund_url("/reopen"), only("national", ok=302), setup=_funding("approved"),
+         data=lambda w: {"reason": "A plan was accepted late"}),
+    Case("funding.export_csv", "GET", _fund_url("/allocation.csv"), only("national"), setup=_funding("proposal")),
+    Case("funding.export_xlsx", "GET", _fund_url("/allocation.xlsx"), only("national"), setup=_funding("proposal")),
+    Case("funding.facility", "GET", lambda w: f"/funding/{w.funding_round.id}/facilities/{w.facility_a.id}",
+         only(*FACILITY_A_OR_NATIONAL, deny=404), setup=_funding("approved")),
+    Case("funding.facility", "GET", lambda w: f"/funding/{w.funding_round.id}/facilities/{w.facility_a.id}",
+         only("national", deny=404), setup=_funding("proposal")),
+    Case("funding.letter", "GET", lambda w: f"/funding/{w.funding_round.id}/facilities/{w.facility_a.id}/letter.pdf"
+         "?lang=vi", only(*FACILITY_A_OR_NATIONAL, deny=404), setup=_funding("approved")),
+    Case("funding.letter", "GET", lambda w: f"/funding/{w.funding_round.id}/facilities/{w.facility_a.id}/letter.pdf",
+         only("national", deny=404), setup=_funding("proposal")),
+    Case("funding_proposal.compute", "POST", _fund_url("/proposal"), only("national", ok=302), setup=_funding("round")),
+    Case("funding_proposal.new_scenario", "GET", _fund_url("/scenarios/new"), only("national"),
+         setup=_funding("proposal")),
+    Case("funding_proposal.new_scenario", "POST", _fund_url("/scenarios/new"), only("national", ok=302),
+         setup=_funding("proposal"), data=lambda w: {"name": "No red flag weight", "red_flag_weight": "0"}),
+    Case("funding_proposal.compare", "GET", _fund_url("/compare"), only("national"), setup=_funding("scenario")),
+    Case("funding_proposal.adopt", "POST", lambda w: f"/funding/{w.funding_round.id}/scenarios/{w.scenario.id}/adopt",
+         only("national", ok=302), setup=_funding("scenario")),
+    Case("funding_proposal.delete_scenario", "POST",
+         lambda w: f"/funding/{w.funding_round.id}/scenarios/{w.scenario.id}/delete", only("national", ok=302),
+         setup=_funding("scenario")),
+    Case("funding_proposal.adjust", "GET", _fund_line_url, only("national"), setup=_funding("proposal")),
+    Case("funding_proposal.adjust", "POST", _fund_line_url, only("national", ok=302), setup=_funding("proposal"),
+         data=lambda w: {"amount": "2.000.000", "reason": "Training paid by the province"}),
+    Case("funding_proposal.add_facility", "GET", _fund_apart_url, only("national"), setup=_funding("proposal")),
+    Case("funding_proposal.add_facility", "POST", _fund_apart_url, only("national", ok=302), setup=_funding("proposal"),
+         data=lambda w: {"reason": "Agreed result reopened for a typing error only"}),
+]
+
+
+def _toolkit(name):
+    """Visit-toolkit states from tests/toolkit_fixtures.py: team 1 (manager_b lead, staff_b) visits
+    facility A; staff_b records an escalation about facility A."""
+    from tests import toolkit_fixtures as tf
+
+    return {"team": tf.team, "assignment": tf.assignment, "escalation": tf.escalation, "acted": tf.acted,
+            "closed": tf.closed}[name]
+
+
+def _escalation_url(suffix: str = "", state: str = "escalation"):
+    return lambda w: f"/toolkit/escalations/{_toolkit(state)(w).id}{suffix}"
+
+
+def _escalation_form(w):
+    import datetime as dt
+
+    yesterday = dt.date.today() - dt.timedelta(days=1)  # never "in the future" in the app's time zone
+    return {"category": "detention", "facility_id": w.facility_a.id, "seen_on": yesterday.isoformat(),
+            "description": "A night guard locks the girls' dormitory from outside after 21:00.",
+            "immediate_action": "Told the manager."}
+
+
+#: Escalations are seen by the national team and the person who recorded them (staff_b), never
+#: by the facility (staff_a, manager_a) nor the recorder's team lead (manager_b).
+RECORDER = ("staff_b",)
+
+CASES += [
+    # visit toolkit (issue 10): team 1 (staff_b, manager_b) visits facility A
+    Case("toolkit.index", "GET", lambda w: "/toolkit/", only(*TEAM_1, "national"), setup=_toolkit("team")),
+    Case("toolkit.protocol", "GET", lambda w: "/toolkit/protocols/interview", only(*TEAM_1, "national"),
+         setup=_toolkit("team")),
+    Case("toolkit.protocols_pdf", "GET", lambda w: "/toolkit/protocols.pdf?lang=vi&part=undertaking",
+         only(*TEAM_1, "national"), setup=_toolkit("team")),
+    Case("toolkit.visit", "GET", lambda w: f"/toolkit/visits/{_toolkit('assignment')(w).id}",
+         only(*TEAM_1, "national", deny=404), setup=_toolkit("team")),
+    Case("toolkit.visit_pdf", "GET",
+         lambda w: f"/toolkit/visits/{_toolkit('assignment')(w).id}.pdf?lang=en&part=agenda",
+         only(*TEAM_1, "national", deny=404), setup=_toolkit("team")),
+    # escalated concerns: national team and the recorder only; other facilities and roles 404
+    Case("toolkit.escalations", "GET", lambda w: "/toolkit/escalations", only(*FACILITY_ROLES, "national"),
+         setup=_toolkit("escalation")),
+    Case("toolkit.new_escalation", "GET", lambda w: "/toolkit/escalations/new", only(*TEAM_1, "national"),
+         setup=_toolkit("team")),
+    Case("toolkit.new_escalation", "POST", lambda w: "/toolkit/escalations/new",
+         only(*TEAM_1, "national", ok=302), setup=_toolkit("team"), data=_escalation_form),
+    Case("toolkit.escalation", "GET", _escalation_url(), only(*RECORDER, "national", deny=404),
+         setup=_toolkit("escalation")),
+    Case("toolkit.acknowledge", "POST", _escalation_url("/acknowledge"),
+         {**only("national", ok=302, deny=404), "staff_b": 403}, setup=_toolkit("escalation")),
+    Case("toolkit.record_action", "POST", _escalation_url("/actions"),
+         {**only("national", ok=302, deny=404), "staff_b": 403}, setup=_toolkit("escalation"),
+         data=lambda w: {"action-text": "Phoned the provincial social protection office."}),
+    Case("toolkit.add_information", "POST", _escalation_url("/information"),
+         {**only(*RECORDER, ok=302, deny=404), "national": 403}, setup=_toolkit("escalation"),
+         data=lambda w: {"information-text": "The lock is a padlock on the outside of the door."}),
+    Case("toolkit.close", "POST", _escalation_url("/close", "acted"),
+         {**only("national", ok=302, deny=404), "staff_b": 403}, setup=_toolkit("acted"),
+         data=lambda w: {"close-text": "The province inspected; the lock was removed."}),
+    Case("toolkit.reopen", "POST", _escalation_url("/reopen", "closed"),
+         {**only("national", ok=302, deny=404), "staff_b": 403}, setup=_toolkit("closed"),
+         data=lambda w: {"reopen-text": "The lock is back, the next team reports."}),
+]
+
+# -- score sheet version 2: the crosswalk page (readable by everyone logged in, like the sheet) --
+CASES += [
+    Case("scoresheets.crosswalk", "GET", lambda w: f"/scoresheets/{w.sheet.id}/crosswalk", only(*LOGGED_IN)),
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from shelterassess.assessments import services
 from shelterassess.assessments.models import Score
 from shelterassess.extensions import db
+from tests.area_posts import post_area
 from tests.conftest import login
 
 
@@ -49,7 +50,7 @@ def test_form_tells_the_browser_whose_drafts_and_which_saved_answers(client, wor
     area = world.sheet.areas[0]
     a1, a2 = area.indicators
     login(client, world.staff_a)
-    client.post(f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["2", "na"], {"A1": "Có khóa"}))
+    post_area(client, f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["2", "na"], {"A1": "Có khóa"}))
     client.post("/logout")
     login(client, world.manager_a)
     page = client.get(f"/assessments/{self_a.id}/areas/{area.id}").get_data(as_text=True)
@@ -70,7 +71,7 @@ def test_a_save_is_confirmed_once_with_the_versions_it_produced(client, world, s
     login(client, world.staff_a)
     data = _area_data(area, ["2", ""])
     del data[f"evidence-{a2.id}"]  # A2 stays as it was
-    r = client.post(f"/assessments/{self_a.id}/areas/{area.id}", data=data)
+    r = post_area(client, f"/assessments/{self_a.id}/areas/{area.id}", data=data)
     assert r.status_code == 302
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     confirmed = json.loads(_attr(page, "data-saved-versions"))
@@ -85,7 +86,7 @@ def test_save_and_next_area_confirms_the_area_that_was_saved(client, world, self
     login(client, world.staff_a)
     data = _area_data(area_a, ["2", "1"])
     data["next"] = "area"
-    r = client.post(f"/assessments/{self_a.id}/areas/{area_a.id}", data=data)
+    r = post_area(client, f"/assessments/{self_a.id}/areas/{area_a.id}", data=data)
     assert f"/areas/{area_b.id}" in r.headers["Location"]
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert set(json.loads(_attr(page, "data-saved-versions"))) == {str(i.id) for i in area_a.indicators}
@@ -95,7 +96,7 @@ def test_counters_are_live_regions_and_the_note_has_no_maxlength(client, world, 
     area = world.sheet.areas[0]
     a1 = area.indicators[0]
     login(client, world.staff_a)
-    client.post(f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["2", ""], {"A1": "abc"}))
+    post_area(client, f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["2", ""], {"A1": "abc"}))
     page = client.get(f"/assessments/{self_a.id}/areas/{area.id}").get_data(as_text=True)
     textarea = re.search(rf'<textarea[^>]*name="note-{a1.id}"[^>]*>', page).group(0)
     assert "maxlength" not in textarea  # maxlength silently cuts pasted text
@@ -116,7 +117,7 @@ def test_an_overlong_note_is_refused_with_a_message_and_nothing_is_saved(client,
     login(client, world.staff_a)
     pasted = "Ghi chú dài " + "x" * 2489  # 2501 characters
     for note in (pasted, "y" * 2001, "z" * 5000):
-        r = client.post(f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["2", "1"], {"A1": note}))
+        r = post_area(client, f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["2", "1"], {"A1": note}))
         page = r.get_data(as_text=True)
         assert r.status_code == 200
         assert "A1: the note is longer than 2000 characters." in page
@@ -132,7 +133,7 @@ def test_line_breaks_count_as_one_character_as_the_browser_counts_them(client, w
     a1 = area.indicators[0]
     login(client, world.staff_a)
     note = "\r\n".join(["x" * 99] * 20)  # a browser counts 99*20 + 19 = 1999, but sends CRLF: 2018 bytes
-    r = client.post(f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["2", "1"], {"A1": note}))
+    r = post_area(client, f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["2", "1"], {"A1": note}))
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     assert _score(self_a, a1).note == note.replace("\r\n", "\n")
     note = "y" * 2000  # exactly the limit

@@ -11,6 +11,7 @@ from shelterassess.assessments.models import AssessmentStatus, Score
 from shelterassess.extensions import db
 from shelterassess.rounds import services as rounds
 from tests import peer_scoring_fixtures as pf
+from tests.area_posts import post_area
 from tests.conftest import login
 
 SELF_MESSAGE = "This self-assessment was submitted; it is read-only now"
@@ -67,7 +68,7 @@ def test_saving_a_submitted_self_assessment_shows_the_typing_and_says_why(client
     assert "Save draft" in client.get(f"/assessments/{self_a.id}/areas/{area.id}").get_data(as_text=True)
     before = _scores(self_a)
     _mark_submitted(self_a)  # the manager submits while staff A still types in an open tab
-    r = client.post(f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["1", "na"], {"A1": TYPED_NOTE}))
+    r = post_area(client, f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["1", "na"], {"A1": TYPED_NOTE}))
     page = r.get_data(as_text=True)
     assert r.status_code == 200
     assert SELF_MESSAGE in page and 'role="alert"' in page
@@ -81,7 +82,7 @@ def test_saving_after_the_round_closed_says_so(client, world, self_a):
     rounds.close_round(db.session, world.round)
     db.session.commit()
     login(client, world.manager_a)
-    r = client.post(f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["1", "na"], {"A1": TYPED_NOTE}))
+    r = post_area(client, f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["1", "na"], {"A1": TYPED_NOTE}))
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and "The round is closed; this assessment is read-only now" in page
     _assert_typing_shown_read_only(page, area)
@@ -92,7 +93,7 @@ def test_users_who_never_could_edit_are_still_refused(client, world, self_a, who
     area = world.sheet.areas[0]
     _mark_submitted(self_a)
     login(client, getattr(world, who))
-    r = client.post(f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["1", "na"], {"A1": TYPED_NOTE}))
+    r = post_area(client, f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["1", "na"], {"A1": TYPED_NOTE}))
     assert r.status_code == status
     assert TYPED_NOTE not in r.get_data(as_text=True)
 
@@ -100,7 +101,7 @@ def test_users_who_never_could_edit_are_still_refused(client, world, self_a, who
 def test_national_team_cannot_save_a_draft_either(client, world, self_a):
     area = world.sheet.areas[0]
     login(client, world.national)
-    r = client.post(f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["1", "na"]))
+    r = post_area(client, f"/assessments/{self_a.id}/areas/{area.id}", data=_area_data(area, ["1", "na"]))
     assert r.status_code == 403
 
 
@@ -132,7 +133,7 @@ def test_saving_a_submitted_peer_assessment_shows_the_typing_and_says_why(client
     before = _scores(peer_a)
     _mark_submitted(peer_a)  # the lead submits while a member still types
     url = f"/peer/assessments/{peer_a.id}/areas/{area.id}"
-    r = client.post(url, data=_area_data(area, ["1", "na"], {"A1": TYPED_NOTE}))
+    r = post_area(client, url, data=_area_data(area, ["1", "na"], {"A1": TYPED_NOTE}))
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and PEER_MESSAGE in page
     _assert_typing_shown_read_only(page, area)
@@ -148,5 +149,5 @@ def test_peer_users_who_never_could_edit_are_still_refused(client, world, peer_a
     _mark_submitted(peer_a)
     login(client, getattr(world, who))
     url = f"/peer/assessments/{peer_a.id}/areas/{area.id}"
-    r = client.post(url, data=_area_data(area, ["1", "na"], {"A1": TYPED_NOTE}))
+    r = post_area(client, url, data=_area_data(area, ["1", "na"], {"A1": TYPED_NOTE}))
     assert r.status_code == status

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from shelterassess.assessments.models import Assessment
 from shelterassess.cases.models import LocalPractice
 from shelterassess.extensions import db
+from tests.area_posts import post_area
 from tests.conftest import login
 
 ROLES = ("staff_a", "manager_a", "staff_b", "manager_b", "national", "admin")
@@ -166,7 +167,7 @@ def test_case_page_lists_the_indicators_it_applies_to(client, standard_world):
     page = _page(client, f"/cases/{VN_CASE}")
     section = page.split('id="indicators"')[1]
     assert "E1" in section and "Files are identified by a code" in section
-    assert "identify files by a code instead of the client" in section
+    assert "how to code and lock files so that clients" in section
 
 
 # -- PDF -----------------------------------------------------------------------------------------------------
@@ -293,7 +294,7 @@ def test_guidance_appears_beside_the_indicator_while_scoring(client, standard_wo
     assert 'class="case-guidance"' in e1
     # a new tab: the score form and its unsaved typing stay open (and the draft stays in localStorage)
     assert f'href="/cases/{VN_CASE}" target="_blank" rel="noopener"' in e1 and "(opens in a new tab)" in e1
-    assert "identify files by a code instead of the client" in e1
+    assert "how to code and lock files so that clients" in e1
     e5 = page.split('id="ind-E5"')[1].split("</fieldset>")[0]
     assert "case-guidance" not in e5  # no case fits confidentiality agreements
 
@@ -319,7 +320,7 @@ def test_guidance_on_the_results_page_for_low_indicators(client, standard_world)
     assessment = _start(client, w)
     area = next(a for a in w.sheet.areas if a.code == "E")
     e1 = next(i for i in area.indicators if i.code == "E1")
-    r = client.post(f"/assessments/{assessment.id}/areas/{area.id}", data={f"score-{e1.id}": "0"})
+    r = post_area(client, f"/assessments/{assessment.id}/areas/{area.id}", data={f"score-{e1.id}": "0"})
     assert r.status_code == 302
     page = _page(client, f"/assessments/{assessment.id}/results")
     lowest = page.split("Lowest indicators first")[1]

@@ -72,14 +72,14 @@ def test_comparison_page_shows_the_agreed_red_flags_and_lowest_indicators(client
     login(client, fw.national)
     html = get(client, facility_url(fw, fw.facility_a))
     flags = section(html, "agreed-red-flags")
-    assert "Red flags of the agreed result: critical indicators scored 0" in flags and B1 in flags
+    assert "Red flags of the agreed result: critical indicators at or below their red-flag level" in flags and B1 in flags
     assert rows(html, "agreed-lowest") == [f"{B1} red flag 0", "A1 Private, safe bedrooms 2", "B2 Files are locked 2"]
 
 
 def test_comparison_page_says_when_the_agreed_result_has_no_red_flag(client, cw):
     login(client, cw.national)
     html = get(client, facility_url(cw, cw.facility_a))  # agreed A: B1 = 1
-    assert "No critical indicator of the agreed result is scored 0." in section(html, "agreed-red-flags")
+    assert "No critical indicator of the agreed result is at or below its red-flag level." in section(html, "agreed-red-flags")
     # agreed A: A1 2, B1 1, B2 2 (A2 N/A) -> B1, A1, B2
     assert [r.split(" ")[0] for r in rows(html, "agreed-lowest")] == ["B1", "A1", "B2"]
 
@@ -93,7 +93,7 @@ def test_no_agreed_section_before_the_agreed_result_is_finalised(client, fw):
 def test_comparison_pdf_shows_the_agreed_red_flags(client, fw):
     login(client, fw.national)
     content = pdf_text(client.get(facility_url(fw, fw.facility_a, ".pdf") + "?lang=en"))
-    assert "Red flags of the agreed result: critical indicators scored 0" in content
+    assert "Red flags of the agreed result: critical indicators at or below their red-flag level" in content
     assert f"{B1} Lowest indicators of the agreed result" in content  # the flag, then the lowest list
     assert f"{B1} (red flag) 0" in content
 

@@ -7,6 +7,7 @@ from shelterassess.assessments import peer_services
 from shelterassess.assessments.models import Assessment, AssessmentKind, Score
 from shelterassess.extensions import db
 from tests import peer_scoring_fixtures as pf
+from tests.area_posts import post_area
 from tests.conftest import login
 
 
@@ -79,7 +80,7 @@ def test_full_flow_blind_scoring_reconciliation_and_release(client, world):
     # Fill area A; the form is the self-assessment's, with the draft kept in the browser.
     page = client.get(f"/peer/assessments/{peer.id}/areas/{area_a.id}").get_data(as_text=True)
     assert f'data-keep-draft="{peer.id}-{area_a.id}"' in page
-    r = client.post(f"/peer/assessments/{peer.id}/areas/{area_a.id}", data=_area_data(area_a, ["1", "na"]))
+    r = post_area(client, f"/peer/assessments/{peer.id}/areas/{area_a.id}", data=_area_data(area_a, ["1", "na"]))
     assert r.status_code == 302
 
     # Two members edit area B together: the stale save is refused and nothing is lost.
@@ -206,7 +207,7 @@ def test_another_teams_draft_is_404_for_a_different_team(client, world):
     login(client, world.staff_c)
     assert client.get(f"/peer/assessments/{peer1.id}").status_code == 404
     assert client.get(f"/peer/assessments/{peer1.id}/areas/{area.id}").status_code == 404
-    r = client.post(f"/peer/assessments/{peer1.id}/areas/{area.id}", data=_area_data(area, ["0", "0"]))
+    r = post_area(client, f"/peer/assessments/{peer1.id}/areas/{area.id}", data=_area_data(area, ["0", "0"]))
     assert r.status_code == 404
     assert client.get(f"/peer/assessments/{peer2.id}").status_code == 200
     # Team 1 submits: still hidden from team 2 until team 2 has submitted its own.

@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from shelterassess.assessments.models import Assessment, Score
 from shelterassess.extensions import db
+from tests.area_posts import post_area
 from tests.conftest import login
 
 
@@ -23,7 +24,7 @@ def _area_data(area, values, notes=None):
 
 def _fill_all(client, world, assessment, values=(("3", "na"), ("0", "2"))):
     for area, vals in zip(world.sheet.areas, values):
-        r = client.post(f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, vals))
+        r = post_area(client, f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, vals))
         assert r.status_code == 302
 
 
@@ -31,8 +32,8 @@ def test_staff_fills_saves_and_finds_answers_after_reload(client, world):
     login(client, world.staff_a)
     assessment = _start(client, world)
     area = world.sheet.areas[0]
-    r = client.post(f"/assessments/{assessment.id}/areas/{area.id}",
-                    data=_area_data(area, ["2", "na"], {"A1": "Phòng ngủ sạch, có khóa"}))
+    r = post_area(client, f"/assessments/{assessment.id}/areas/{area.id}",
+                  data=_area_data(area, ["2", "na"], {"A1": "Phòng ngủ sạch, có khóa"}))
     assert r.status_code == 302
     page = client.get(f"/assessments/{assessment.id}/areas/{area.id}").get_data(as_text=True)
     assert 'value="2" checked' in page and 'value="na" checked' in page
@@ -92,7 +93,7 @@ def test_submitted_is_read_only_until_national_team_reopens(client, world):
     _fill_all(client, world, assessment)
     client.post(f"/assessments/{assessment.id}/submit")
     area = world.sheet.areas[0]
-    r = client.post(f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, ["0", "0"]))
+    r = post_area(client, f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, ["0", "0"]))
     page = r.get_data(as_text=True)  # not a 403: the page says why and shows what was typed
     assert r.status_code == 200 and "This self-assessment was submitted; it is read-only now" in page
     client.post("/logout")
@@ -113,7 +114,7 @@ def test_score_out_of_range_changes_nothing_and_keeps_typing(client, world):
     assessment = _start(client, world)
     area = world.sheet.areas[0]
     data = _area_data(area, ["7", "na"], {"A1": "Ghi chú quan trọng", "A2": "Khu vui chơi"})
-    r = client.post(f"/assessments/{assessment.id}/areas/{area.id}", data=data)
+    r = post_area(client, f"/assessments/{assessment.id}/areas/{area.id}", data=data)
     page = r.get_data(as_text=True)
     assert r.status_code == 200
     assert "A1: choose 0, 1, 2 or 3." in page
@@ -126,7 +127,7 @@ def test_na_where_not_allowed_is_refused(client, world):
     login(client, world.staff_a)
     assessment = _start(client, world)
     area = world.sheet.areas[1]
-    r = client.post(f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, ["na", "2"]))
+    r = post_area(client, f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, ["na", "2"]))
     assert r.status_code == 200 and "B1: choose 0, 1, 2 or 3." in r.get_data(as_text=True)
 
 
@@ -134,7 +135,7 @@ def test_overlong_note_is_refused_with_message(client, world):
     login(client, world.staff_a)
     assessment = _start(client, world)
     area = world.sheet.areas[0]
-    r = client.post(f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, ["1", "1"], {"A1": "x" * 2500}))
+    r = post_area(client, f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, ["1", "1"], {"A1": "x" * 2500}))
     assert r.status_code == 200 and "longer than 2000 characters" in r.get_data(as_text=True)
 
 
@@ -142,7 +143,7 @@ def test_one_megabyte_note_gets_413_not_500(client, world):
     login(client, world.staff_a)
     assessment = _start(client, world)
     area = world.sheet.areas[0]
-    r = client.post(f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, ["1", "1"], {"A1": "x" * 3_000_000}))
+    r = post_area(client, f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, ["1", "1"], {"A1": "x" * 3_000_000}))
     assert r.status_code == 413
 
 
@@ -152,10 +153,10 @@ def test_stale_save_is_refused_and_nothing_is_lost(client, world, app):
     area = world.sheet.areas[0]
     a1 = area.indicators[0]
     old_version = db.session.scalar(select(Score.version).where(Score.assessment_id == assessment.id, Score.indicator_id == a1.id))
-    client.post(f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, ["3", "na"], {"A1": "first"}))
+    post_area(client, f"/assessments/{assessment.id}/areas/{area.id}", data=_area_data(area, ["3", "na"], {"A1": "first"}))
     stale = _area_data(area, ["1", "na"], {"A1": "second copy"})
     stale[f"version-{a1.id}"] = str(old_version)
-    r = client.post(f"/assessments/{assessment.id}/areas/{area.id}", data=stale)
+    r = post_area(client, f"/assessments/{assessment.id}/areas/{area.id}", data=stale)
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and "Someone else changed A1" in page
     assert "second copy" in page and "first" in page

@@ -58,7 +58,7 @@ class BlankSheetRenderer(BaseReport):
             self.para(privacy_warning(), "warning"),
             self.para(_("For each indicator, tick the one level that best describes the facility, "
                         "or not applicable where that box is offered. Tick every evidence source you used."), "muted"),
-            self.para(_("Critical indicator: a score of 0 is a red flag."), "muted"),
+            self.para(_("Critical indicator: a score at or below its red-flag level (0, or 1 where the indicator says so) is a red flag."), "muted"),
         ]
 
     # -- areas and indicators -----------------------------------------------------
@@ -86,7 +86,8 @@ class BlankSheetRenderer(BaseReport):
     def indicator_heading(self, ind: BlankIndicator) -> Flowable:
         text = [self.para(ind.text, "cell_bold")]
         if ind.critical:
-            text.append(self.para(_("Critical indicator"), "critical"))
+            label = _("Critical indicator: red flag at 1 or below") if ind.red_flag_at else _("Critical indicator")
+            text.append(self.para(label, "critical"))
         table = plain_table([[self.para(ind.code, "cell_bold"), text]],
                             [CODE_COL, self.content_width - CODE_COL], padding=3)
         commands = [("BACKGROUND", (0, 0), (-1, -1), BAND_BG)]

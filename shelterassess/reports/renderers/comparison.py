@@ -62,11 +62,11 @@ class ComparisonRenderer(BaseReport):
         """The finalised agreed result's red flags and lowest indicators."""
         if not d.has_agreed:
             return []
-        story: list[Flowable] = [self.para(_("Red flags of the agreed result: critical indicators scored 0"), "h1")]
+        story: list[Flowable] = [self.para(_("Red flags of the agreed result: critical indicators at or below their red-flag level"), "h1")]
         if d.agreed_red_flags:
             story += [self.para(f"{r.code} {r.text}", "warning") for r in d.agreed_red_flags]
         else:
-            story.append(self.para(_("No critical indicator of the agreed result is scored 0.")))
+            story.append(self.para(_("No critical indicator of the agreed result is at or below its red-flag level.")))
         return story + [CondPageBreak(30 * mm), self.para(_("Lowest indicators of the agreed result"), "h1"),
                         self.scored_table(d.agreed_lowest)]
 

@@ -69,7 +69,7 @@ class NationalRenderer(BaseReport):
         table.setStyle(TableStyle(spans))
         key = "; ".join(f"{a.code} = {a.title}" for a in d.areas)
         return [self.para(_("Agreed area scores (%)"), "h1"), self.para(key, "muted"),
-                self.para(_("Red flags: critical indicators scored 0 in the agreed result."), "muted"), table]
+                self.para(_("Red flags: critical indicators at or below their red-flag level in the agreed result."), "muted"), table]
 
     @staticmethod
     def red_flags(codes: tuple[str, ...]) -> str:

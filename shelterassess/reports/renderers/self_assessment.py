@@ -103,7 +103,7 @@ class SelfAssessmentRenderer(BaseReport):
 
     def red_flags(self, r: Results) -> list[Flowable]:
         story: list[Flowable] = [CondPageBreak(30 * mm), self.para(_("Red flags"), "h1"),
-                                 self.para(_("Critical indicators scored 0."), "muted")]
+                                 self.para(_("Critical indicators at or below their red-flag level."), "muted")]
         if not r.red_flags:
             return story + [self.para(_("No red flags."))]
         return story + [self.indicator_table(r.red_flags)]
