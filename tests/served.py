@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.cookiejar
 import socket
 import threading
+from contextlib import contextmanager
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,24 +27,34 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def served(app):
+@contextmanager
+def serving(app, **config):
+    """Serve a second app on ``app``'s test database in threads on a free loopback port (CSRF
+    off unless ``config`` says otherwise); yields its base URL."""
     server_app = create_app({
         "TESTING": False, "SECRET_KEY": "race-test", "DATABASE_URL": app.config["DATABASE_URL"],
         "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_PARAMS": CHEAP_ARGON2,
-        "SQLALCHEMY_ENGINE_OPTIONS": app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        "SQLALCHEMY_ENGINE_OPTIONS": app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), **config,
     })
     server = make_server("127.0.0.1", _free_port(), server_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    from shelterassess.extensions import db
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        from shelterassess.extensions import db
 
-    with server_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+        with server_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def served(app):
+    with serving(app) as base:
+        yield base
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

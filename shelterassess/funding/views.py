@@ -10,11 +10,9 @@ from typing import Callable, TypeVar
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from shelterassess.assessments.forms import EmptyForm
 from shelterassess.auth import permissions as perm
-from shelterassess.errors import StaleData
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility
 from shelterassess.funding import exports, labels, queries, report_data, services
@@ -24,7 +22,7 @@ from shelterassess.i18n import current_language, supported_locales
 from shelterassess.reports.renderers.allocation_letter import AllocationLetterRenderer
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
-from shelterassess.web.forms import BaseForm, Committed, commit_or_flash
+from shelterassess.web.forms import BaseForm, Committed, commit_or_refuse_stale
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 bp.add_app_template_global(labels, "funding_labels")
@@ -51,21 +49,11 @@ def stale_message() -> str:
 
 
 def commit_or_refuse(action: Callable[[], T]) -> Committed[T] | None:
-    try:
-        return commit_or_flash(action)
-    except (StaleData, StaleDataError):
-        db.session.rollback()
-        flash(stale_message(), "warning")
-        return None
+    return commit_or_refuse_stale(action, stale_message)
 
 
 def submit_or_refuse(form: BaseForm, action: Callable[[], T]) -> Committed[T] | None:
-    try:
-        return form.submit_to(action)
-    except (StaleData, StaleDataError):
-        db.session.rollback()
-        form.form_errors.append(stale_message())
-        return None
+    return form.submit_or_refuse_stale(action, stale_message)
 
 
 def post_button(fround: FundingRound, allowed: bool, action: Callable[[], object], message: str):

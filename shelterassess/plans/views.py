@@ -12,14 +12,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import force_locale, gettext as _
 from flask_babel import to_user_timezone
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from shelterassess.assessments import peer_queries
 from shelterassess.assessments.forms import EmptyForm
 from shelterassess.auth import permissions as perm
 from shelterassess.cases import queries as case_queries
 from shelterassess.db import utcnow
-from shelterassess.errors import StaleData
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility
 from shelterassess.i18n import current_language, localized, pick, supported_locales
@@ -29,7 +27,7 @@ from shelterassess.plans.models import ImprovementPlan, PlanAction
 from shelterassess.reports.renderers.plan import PlanRenderer
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
-from shelterassess.web.forms import BaseForm, Committed, commit_or_flash
+from shelterassess.web.forms import BaseForm, Committed, commit_or_refuse_stale
 from shelterassess.web.params import int_or_none
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -81,22 +79,11 @@ def could_edit_as_draft(plan: ImprovementPlan, lead) -> bool:
 
 
 def commit_or_refuse(action: Callable[[], T]) -> Committed[T] | None:
-    """:func:`commit_or_flash`, and a stale save (someone changed the plan meanwhile) flashed too."""
-    try:
-        return commit_or_flash(action)
-    except (StaleData, StaleDataError):
-        db.session.rollback()
-        flash(stale_message(), "warning")
-        return None
+    return commit_or_refuse_stale(action, stale_message)
 
 
 def submit_or_refuse(form: BaseForm, action: Callable[[], T]) -> Committed[T] | None:
-    try:
-        return form.submit_to(action)
-    except (StaleData, StaleDataError):
-        db.session.rollback()
-        form.form_errors.append(stale_message())
-        return None
+    return form.submit_or_refuse_stale(action, stale_message)
 
 
 def plan_url(plan_id: int, action_id: int | None = None) -> str:

@@ -37,6 +37,23 @@ def commit_or_flash(action: Callable[[], T]) -> Committed[T] | None:
     return Committed(result)
 
 
+def commit_or_refuse_stale(action: Callable[[], T], stale_message: Callable[[], str]) -> Committed[T] | None:
+    """:func:`commit_or_flash`, and a save that lost to a parallel one (StaleData from a service's
+    version check, or SQLAlchemy's StaleDataError from a version column) is rolled back and
+    ``stale_message()`` flashed instead of a 500."""
+    from flask import flash
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from shelterassess.errors import StaleData
+
+    try:
+        return commit_or_flash(action)
+    except (StaleData, StaleDataError):
+        db.session.rollback()
+        flash(stale_message(), "warning")
+        return None
+
+
 class BaseForm(FlaskForm):
     def submit_to(self, action: Callable[[], T]) -> Committed[T] | None:
         """Validate a submission, run ``action`` (one service call, usually a lambda over
@@ -63,6 +80,20 @@ class BaseForm(FlaskForm):
             return None
         db.session.commit()
         return Committed(result)
+
+    def submit_or_refuse_stale(self, action: Callable[[], T], stale_message: Callable[[], str]) -> Committed[T] | None:
+        """:meth:`submit_to`, and a save that lost to a parallel one is rolled back with
+        ``stale_message()`` on the form (what the user typed stays in it)."""
+        from sqlalchemy.orm.exc import StaleDataError
+
+        from shelterassess.errors import StaleData
+
+        try:
+            return self.submit_to(action)
+        except (StaleData, StaleDataError):
+            db.session.rollback()
+            self.form_errors.append(stale_message())
+            return None
 
     def populate_errors(self, failure: ValidationFailed) -> None:
         for field_name, message in failure.reasons:

@@ -14,15 +14,14 @@ import urllib.request
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from shelterassess import create_app
 from shelterassess.assessments.models import AreaResult, Assessment
 from shelterassess.extensions import db
 from shelterassess.followups import domain, queries
 from shelterassess.followups.models import FollowUpVisit
 from tests import followup_fixtures as ff
-from tests.conftest import CHEAP_ARGON2, PASSWORD
+from tests.conftest import PASSWORD
+from tests.served import serving
 
 ROUNDS = 3
 SAVERS = 6
@@ -31,17 +30,8 @@ _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 @pytest.fixture(scope="module")
 def served(app):
-    server_app = create_app({"TESTING": False, "SECRET_KEY": "race-test", "DATABASE_URL": app.config["DATABASE_URL"],
-                             "WTF_CSRF_ENABLED": True, "PASSWORD_HASH_PARAMS": CHEAP_ARGON2})
-    server = make_server("127.0.0.1", 0, server_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    with server_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app, WTF_CSRF_ENABLED=True) as base:
+        yield base
 
 
 class Browser:

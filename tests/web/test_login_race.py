@@ -10,13 +10,10 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from werkzeug.serving import make_server
 
-from shelterassess import create_app
 from shelterassess.auth import services
-from shelterassess.extensions import db
-from tests.conftest import CHEAP_ARGON2, PASSWORD
-from tests.served import _free_port
+from tests.conftest import PASSWORD
+from tests.served import serving
 
 PARALLEL = 20
 
@@ -24,20 +21,8 @@ PARALLEL = 20
 @pytest.fixture
 def served_behind_proxy(app):
     """The app served in threads behind one (pretend) proxy, so each request names its client."""
-    server_app = create_app({
-        "TESTING": False, "SECRET_KEY": "race-test", "DATABASE_URL": app.config["DATABASE_URL"],
-        "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_PARAMS": CHEAP_ARGON2, "PROXY_COUNT": 1,
-        "SQLALCHEMY_ENGINE_OPTIONS": app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-    })
-    server = make_server("127.0.0.1", _free_port(), server_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    with server_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app, PROXY_COUNT=1) as base:
+        yield base
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

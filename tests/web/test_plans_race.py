@@ -17,30 +17,19 @@ import urllib.request
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
-from shelterassess import create_app
 from shelterassess.extensions import db
 from shelterassess.plans import domain, queries
 from shelterassess.plans.models import ImprovementPlan, PlanAction, PlanEvent
 from tests import plan_fixtures as plf
-from tests.browser.conftest import _free_port
-from tests.conftest import CHEAP_ARGON2, PASSWORD
+from tests.conftest import PASSWORD
+from tests.served import serving
 
 
 @pytest.fixture
 def served(app):
-    server_app = create_app({"TESTING": False, "SECRET_KEY": "race-test", "DATABASE_URL": app.config["DATABASE_URL"],
-                             "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_PARAMS": CHEAP_ARGON2})
-    server = make_server("127.0.0.1", _free_port(), server_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    with server_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app) as base:
+        yield base
 
 
 class Browser:
