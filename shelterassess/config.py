@@ -5,6 +5,8 @@ variables ``SHELTERASSESS_<KEY>`` -> the ``test_config`` mapping given to ``crea
 """
 import datetime as dt
 
+from shelterassess.auth.roles import Role
+
 
 class DefaultConfig:
     #: Database URL. ``None`` means the SQLite file ``instance/shelterassess.sqlite``.
@@ -53,6 +55,12 @@ class DefaultConfig:
     #: Failed checks of one account from all addresses before it is locked for everyone.
     #: Keep it above LOGIN_ADDRESS_MAX_FAILURES, so that one address can never lock anybody out.
     LOGIN_ACCOUNT_MAX_FAILURES = 60
+    #: Roles that must use two-factor login (an authenticator app); other roles may turn it on.
+    TOTP_REQUIRED_ROLES = (Role.NATIONAL_TEAM.value, Role.ADMIN.value)
+    #: Key material for encrypting the two-factor secrets at rest. ``None``: derived from
+    #: SECRET_KEY, so rotating SECRET_KEY then means every enrolled user must be reset and
+    #: enrol again. Set it (a long random value) to keep the secrets readable across rotations.
+    TOTP_ENCRYPTION_KEY = None
     #: Longest free-text note on a score, in characters.
     NOTE_MAX_LENGTH = 2000
     #: argon2id cost parameters (time_cost, memory_cost in KiB, parallelism); None = argon2-cffi's
@@ -71,4 +79,8 @@ class DefaultConfig:
     #: See docs/allocation.md.
     FUNDING_DEFAULT_ROUNDING_UNIT_VND = 1_000_000
     FUNDING_DEFAULT_RED_FLAG_WEIGHT = 10
+    #: SQLAlchemy engine options. ``pool_pre_ping`` is always added (unless set to False here):
+    #: a pooled connection is checked before use and replaced when the database went away,
+    #: so the app recovers by itself after a database restart (docs/operations.md). For
+    #: PostgreSQL behind an unreliable network add e.g. ``{"connect_args": {"connect_timeout": 5}}``.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

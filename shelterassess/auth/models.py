@@ -6,7 +6,7 @@ import secrets
 from typing import TYPE_CHECKING, Optional
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shelterassess.auth.roles import Role
@@ -33,12 +33,26 @@ class User(UserMixin, Base):
     locale: Mapped[Optional[str]] = mapped_column(String(8))
     #: Part of the login cookie; rotating it ends every session of the user.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[Optional[dt.datetime]]
     last_login_at: Mapped[Optional[dt.datetime]]
     created_at: Mapped[created_at]
+    #: Two-factor login (see :mod:`shelterassess.auth.totp`): the Fernet-encrypted base32 secret,
+    #: set when enrolment starts; the user is enrolled once ``totp_enrolled_at`` is set.
+    totp_secret_encrypted: Mapped[Optional[str]] = mapped_column(String(255))
+    totp_enrolled_at: Mapped[Optional[dt.datetime]]
+    #: The last time step whose code was accepted: a code is refused unless its step is newer
+    #: (conditional UPDATE, so two parallel requests with one code cannot both pass).
+    totp_last_step: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    #: The last administrator reset of the two-factor login (shown on the admin's user page).
+    totp_reset_at: Mapped[Optional[dt.datetime]]
+    totp_reset_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    totp_reset_reason: Mapped[Optional[str]] = mapped_column(String(500))
 
     facility: Mapped[Optional["Facility"]] = relationship(lazy="joined")
+    totp_reset_by: Mapped[Optional["User"]] = relationship(remote_side="User.id", foreign_keys=[totp_reset_by_id])
+
+    @property
+    def totp_enrolled(self) -> bool:
+        return self.totp_enrolled_at is not None
 
     @property
     def role_enum(self) -> Role:
@@ -86,4 +100,16 @@ class LoginAttempt(Base):
     id: Mapped[intpk]
     account_key: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[created_at]
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code of a two-factor login; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[Optional[dt.datetime]]
     created_at: Mapped[created_at]

@@ -103,7 +103,8 @@ def authenticate(session: Session, email: str, password: str, *, address: str, l
     the same to the caller and cost the same password-hash work, so the login page cannot
     be used to find out who has an account. The attempt is recorded and committed first
     (see :mod:`throttle`); raises :class:`throttle.AddressThrottled` when the address is over
-    its limit. Commits.
+    its limit. For a user with two-factor login the attempt stays counted until the code is
+    accepted (:func:`mfa_services.second_step`). Commits.
     """
     attempt = throttle.record(session, throttle.account_key(email), address, limits.window)
     allowed = throttle.check(session, attempt, limits)
@@ -114,9 +115,12 @@ def authenticate(session: Session, email: str, password: str, *, address: str, l
     if not verify_password(user, password) or user is None or not user.is_active:
         session.commit()
         return None
+    if user.totp_enrolled:
+        # The second step still has to pass: this attempt stays counted until it does, so
+        # that repeating the password step cannot reset the count of wrong codes.
+        session.commit()
+        return user
     throttle.succeeded(session, attempt, limits)
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = utcnow()
     session.commit()
     return user

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from shelterassess.assessments.forms import EmptyForm
 from shelterassess.auth import permissions as perm
-from shelterassess.auth import services, throttle
-from shelterassess.auth.forms import ROLE_LABELS, CreateUserForm
+from shelterassess.auth import mfa_services, services, throttle
+from shelterassess.auth.forms import ROLE_LABELS, CreateUserForm, ResetTwoFactorForm
 from shelterassess.auth.models import User
 from shelterassess.auth.roles import Role
 from shelterassess.db import utcnow
@@ -30,17 +30,12 @@ bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
 def account_status(user: User, now: dt.datetime, limits: throttle.Limits | None = None) -> str:
     """deactivated, pending (no password yet), locked (too many failed logins from all
-    addresses, or the older ``locked_until``) or active."""
+    addresses) or active."""
     if not user.active:
         return "deactivated"
     if user.password_hash is None:
         return "pending"
     if limits is not None and throttle.is_locked(db.session, throttle.account_key(user.email), limits):
-        return "locked"
-    locked_until = user.locked_until
-    if locked_until is not None and locked_until.tzinfo is None:
-        locked_until = locked_until.replace(tzinfo=dt.timezone.utc)
-    if locked_until is not None and locked_until > now:
         return "locked"
     return "active"
 
@@ -86,7 +81,7 @@ def activation_link(user_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     token = services.issue_activation_token(db.session, user, _lifetime())
-    db.session.commit()
+    db.session.commit()  # nosemgrep: commit-outside-error-handling (refuses nothing)
     return _show_link(user, token, created=False)
 
 
@@ -111,12 +106,49 @@ def _set_active(user_id: int, active: bool):
         flash(_("You cannot deactivate your own account. Ask another administrator."), "error")
         return redirect(url_for(".index"))
     services.set_active(db.session, user, active)
-    db.session.commit()
+    db.session.commit()  # nosemgrep: commit-outside-error-handling (refuses nothing)
     if active:
         flash(_("%(email)s can log in again.", email=user.email), "success")
     else:
         flash(_("%(email)s is deactivated and has been logged out everywhere.", email=user.email), "success")
     return redirect(url_for(".index"))
+
+
+@bp.route("/<int:user_id>")
+@login_required
+def detail(user_id: int):
+    require(perm.can_manage_users(current_user))
+    return _detail(get_or_404(User, user_id), ResetTwoFactorForm())
+
+
+def _detail(user: User, form: ResetTwoFactorForm, status: int = 200):
+    limits = throttle.Limits.from_config(current_app.config)
+    remaining = mfa_services.remaining_recovery_codes(db.session, user) if user.totp_enrolled else 0
+    return render_template("users/detail.html", user=user, status=account_status(user, utcnow(), limits),
+                           role_labels=ROLE_LABELS, form=form, remaining=remaining,
+                           required=mfa_services.is_required(user, current_app.config.get("TOTP_REQUIRED_ROLES", ())),
+                           action_form=EmptyForm()), status
+
+
+@bp.route("/<int:user_id>/two-factor/reset", methods=["POST"])
+@login_required
+def reset_two_factor(user_id: int):
+    """For a lost phone: remove the enrolment and recovery codes, end the user's sessions; the
+    reason, who and when are kept on the account and shown here."""
+    require(perm.can_manage_users(current_user))
+    user = get_or_404(User, user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot reset your own two-factor login. Ask another administrator."), "error")
+        return redirect(url_for(".detail", user_id=user.id))
+    if not user.totp_enrolled and not user.totp_secret_encrypted:
+        flash(_("%(email)s has no two-factor login to reset.", email=user.email), "error")
+        return redirect(url_for(".detail", user_id=user.id))
+    form = ResetTwoFactorForm()
+    if form.submit_to(lambda: mfa_services.admin_reset(db.session, user, current_user, form.reason.data)):
+        flash(_("The two-factor login of %(email)s is reset and they have been logged out. "
+                "At their next login they set it up again.", email=user.email), "success")
+        return redirect(url_for(".detail", user_id=user.id))
+    return _detail(user, form)
 
 
 def _lifetime() -> dt.timedelta:

@@ -60,7 +60,7 @@ def seed_demo(session: Session, password: str | None) -> list[tuple[User, str | 
                 for email, name, role, code in USERS]
     pilot = _round(session, PILOT_ROUND_NAME, v1)
     current = _round(session, ROUND_NAME, v2)
-    rng = random.Random(2027)
+    rng = random.Random(2027)  # nosec B311 # repeatable demo data, not a secret
     staff = {u.facility.code: u for u, _pw in accounts if u.facility and u.role == Role.FACILITY_STAFF.value}
     managers = {u.facility.code: u for u, _pw in accounts if u.facility and u.role == Role.FACILITY_MANAGER.value}
     national = next(u for u, _pw in accounts if u.role == Role.NATIONAL_TEAM.value)
@@ -147,15 +147,50 @@ def _random_answer(indicator, rng) -> AnswerInput:
     return AnswerInput(indicator.id, value, False, evidence, "", None)
 
 
+def _check_demo_password(password: str) -> None:
+    """The demo accounts follow the same password rules as everyone (length, common passwords)."""
+    from flask_babel import force_locale
+
+    from shelterassess.errors import ValidationFailed
+
+    with force_locale("en"):
+        try:
+            auth_services.check_password_policy(password)
+        except ValidationFailed as refused:
+            raise click.BadParameter(str(refused), param_hint="--password") from None
+
+
 @click.command("seed-demo")
 @click.option("--password", default=None, help="Password for every demo account (default: a random one per new account).")
 @with_appcontext
 def seed_demo_command(password: str | None) -> None:
     """Load demo facilities, users of every role, rounds and self-assessments."""
+    if password is not None:
+        _check_demo_password(password)
     init_database()
     accounts = seed_demo(db.session, password)
+    secrets_by_user = enrol_demo_two_factor(db.session, [u for u, _pw in accounts])
     db.session.commit()
-    click.echo("Demo accounts (email | role | facility | password):")
+    click.echo("Demo accounts (email | role | facility | password | two-factor key for an authenticator app):")
     for user, pw in accounts:
         facility = user.facility.code if user.facility else "-"
-        click.echo(f"  {user.email:42} | {user.role:17} | {facility:10} | {pw or '(unchanged)'}")
+        key = f" | totp: {secrets_by_user[user.id]}" if user.id in secrets_by_user else ""
+        click.echo(f"  {user.email:42} | {user.role:17} | {facility:10} | {pw or '(unchanged)'}{key}")
+
+
+def enrol_demo_two_factor(session: Session, users: list[User]) -> dict[int, str]:
+    """Enrol the national-team and administrator demo accounts in two-factor login (their roles
+    require it) and return their base32 secrets; already enrolled accounts keep theirs."""
+    from flask import current_app
+
+    from shelterassess.auth import mfa_services, totp
+
+    box = totp.SecretBox.from_config(current_app.config)
+    found = {}
+    for user in users:
+        if user.role not in (Role.NATIONAL_TEAM.value, Role.ADMIN.value):
+            continue
+        secret = mfa_services.current_secret(user, box) if user.totp_enrolled else None
+        found[user.id] = secret or mfa_services.enrol_without_code(session, user, box)
+    session.flush()
+    return found

@@ -36,7 +36,11 @@ def _user(email: str) -> User | None:
 
 def test_list_shows_accounts_with_translated_roles_and_status(client, world):
     pending = services.create_user(db.session, "pending@example.org", Role.NATIONAL_TEAM, "Pending")
-    world.staff_b.locked_until = utcnow() + dt.timedelta(minutes=10)
+    from shelterassess.auth import throttle
+    from shelterassess.auth.models import LoginAttempt
+
+    key = throttle.account_key(world.staff_b.email)  # locked for everyone: over the per-account limit
+    db.session.add_all(LoginAttempt(account_key=key, address=f"198.51.100.{i}") for i in range(61))
     world.manager_b.active = False
     world.staff_a.last_login_at = dt.datetime(2027, 3, 4, 9, 30, tzinfo=dt.timezone.utc)
     db.session.commit()
