@@ -10,3 +10,4 @@ from shelterassess.followups import models as followups  # noqa: F401
 from shelterassess.plans import models as plans  # noqa: F401
 from shelterassess.funding import models as funding  # noqa: F401
 from shelterassess.toolkit import models as toolkit  # noqa: F401
+from shelterassess.audit import models as audit  # noqa: F401

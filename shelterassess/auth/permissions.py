@@ -629,6 +629,13 @@ def can_add_escalation_information(user: Any, escalation: Any) -> bool:
     return is_escalation_recorder(user, escalation) and escalation.status in ("open", "acknowledged")
 
 
+# -- audit trail -------------------------------------------------------------------
+
+def can_view_audit(user: Any) -> bool:
+    """The audit trail (read only; no route changes it): the national team and administrators."""
+    return is_national(user) or is_admin(user)
+
+
 PREDICATES = {
     name: fn for name, fn in dict(globals()).items() if name.startswith(("can_", "is_")) and callable(fn)
 }

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from shelterassess.audit import services as audit
 from shelterassess.auth import services, throttle
 from shelterassess.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from shelterassess.auth.models import User
@@ -41,9 +42,13 @@ def login():
             user = services.authenticate(db.session, form.email.data, form.password.data,
                                          address=_client_address(), limits=_limits())
         except throttle.AddressThrottled:
+            audit.login_failed(db.session, form.email.data, "too many attempts")
             return _too_many_attempts("auth/login.html", form)
         if user is not None:
+            if user.totp_enrolled:
+                return mfa_views.ask_for_code(user, request.args.get("next"))
             return _start_session(user)
+        audit.login_failed(db.session, form.email.data)
         form.form_errors.append(_("Email or password is not correct, or the account is locked for a while."))
     return render_template("auth/login.html", form=form)
 
@@ -64,16 +69,19 @@ def _too_many_attempts(template: str, form):
     return render_template(template, form=form), 429, {"Retry-After": str(minutes * 60)}
 
 
-def _start_session(user: User):
+def _start_session(user: User, next_target: str | None = None):
+    """Log ``user`` in with a fresh session and go to ``next_target`` (else the ``next``
+    parameter, else the dashboard)."""
     locale = session.get(LOCALE_SESSION_KEY)
     session.clear()  # a fresh session at login
     if user.locale is None and locale:
         services.set_locale(db.session, user, locale)
-        db.session.commit()
+        db.session.commit()  # nosemgrep: commit-outside-error-handling (refuses nothing)
     session.permanent = True
     mark_started()
     login_user(user)
-    return redirect(_safe_next(request.args.get("next")))
+    audit.login_succeeded(db.session, user)
+    return redirect(_safe_next(next_target or request.args.get("next")))
 
 
 def _safe_next(target: str | None) -> str:
@@ -84,7 +92,8 @@ def _safe_next(target: str | None) -> str:
 def logout():
     if current_user.is_authenticated:
         services.end_sessions(db.session, current_user)  # a copy of the cookie is refused from now on
-        db.session.commit()
+        audit.account_event(db.session, "logout", current_user._get_current_object())
+        db.session.commit()  # nosemgrep: commit-outside-error-handling (refuses nothing)
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -96,7 +105,8 @@ def activate(token: str):
     if len(token) > 100 or services.find_valid_token(db.session, token) is None:
         return render_template("auth/activation_invalid.html"), 404, NO_STORE
     form = SetPasswordForm()
-    if form.submit_to(lambda: services.activate(db.session, token, form.password.data)):
+    if form.submit_to(lambda: audit.account_event(db.session, "account_activated",
+                                                  services.activate(db.session, token, form.password.data))):
         flash(_("Your password is set. You can log in now."), "success")
         return redirect(url_for("auth.login")), 302, NO_STORE
     return render_template("auth/activate.html", form=form), 200, NO_STORE
@@ -110,13 +120,24 @@ NO_STORE = {"Cache-Control": "no-store"}
 @login_required
 def change_password():
     form = ChangePasswordForm()
+
+    def change() -> None:
+        services.change_password(db.session, current_user, form.current_password.data, form.new_password.data,
+                                 address=_client_address(), limits=_limits())
+        audit.account_event(db.session, "password_change", current_user._get_current_object())
+
     try:
-        done = form.submit_to(lambda: services.change_password(
-            db.session, current_user, form.current_password.data, form.new_password.data,
-            address=_client_address(), limits=_limits()))
+        done = form.submit_to(change)
     except (throttle.AddressThrottled, services.PasswordGuessesLocked):
         db.session.rollback()
+        audit.account_event(db.session, "password_change", current_user._get_current_object(), "failure",
+                            "too many attempts")
+        db.session.commit()  # nosemgrep: commit-outside-error-handling (after the rollback: the refusal's audit event)
         return _too_many_attempts("auth/change_password.html", form)
+    if form.current_password.errors and request.method == "POST":  # a wrong current password: a guess
+        audit.account_event(db.session, "password_change", current_user._get_current_object(), "failure",
+                            "wrong current password")
+        db.session.commit()  # nosemgrep: commit-outside-error-handling (the refusal's audit event)
     if done:
         login_user(current_user._get_current_object())  # new session token: re-issue this cookie
         flash(_("Your password has been changed. Other sessions have been logged out."), "success")
@@ -132,6 +153,9 @@ def set_language():
     session[LOCALE_SESSION_KEY] = locale
     if current_user.is_authenticated:
         services.set_locale(db.session, current_user, locale)
-        db.session.commit()
+        db.session.commit()  # nosemgrep: commit-outside-error-handling (refuses nothing)
     return redirect(_safe_next(request.form.get("next")))
 
+
+
+from shelterassess.auth import mfa_views  # noqa: E402,F401  (the two-factor routes, on this blueprint)

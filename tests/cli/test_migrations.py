@@ -139,3 +139,18 @@ def test_duplicate_assessments_stop_the_upgrade_with_a_readable_message(migratio
         command.upgrade(config, "1535770ee479")  # upgrade() would turn the error into an exit
     with db.engine.connect() as conn:
         assert "uq_assessment_self_agreed" not in {i["name"] for i in inspect(conn).get_indexes("assessment")}
+
+
+def test_the_migrated_audit_trail_is_append_only(migration_app):
+    """The migration creates the same triggers as ``create_all``: rows can be added, never changed."""
+    from sqlalchemy.exc import DBAPIError
+
+    upgrade()
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_event (action) VALUES ('login')"))
+    for statement in ("UPDATE audit_event SET action = 'logout'", "DELETE FROM audit_event"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with db.engine.begin() as conn:
+                conn.execute(text(statement))
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT action FROM audit_event")).scalars().all() == ["login"]
