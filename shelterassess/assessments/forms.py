@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField, widgets
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, widgets
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from shelterassess.assessments.services import NOTE_MAX_LENGTH, AnswerInput
 from shelterassess.scoresheets.models import EVIDENCE_SOURCES, Area
-from shelterassess.web.forms import BaseForm
+from shelterassess.web.forms import BaseForm, NoteField
 
 NA = "na"
 
@@ -66,8 +66,8 @@ def area_form_class(area: Area):
                                               validate_choice=False)
         attrs[f"evidence-{ind.id}"] = MultiCheckboxField(
             _l("Evidence used"), choices=[(e, EVIDENCE_LABELS[e]) for e in EVIDENCE_SOURCES], validate_choice=False)
-        attrs[f"note-{ind.id}"] = TextAreaField(_l("Note"), filters=[normalize_note],
-                                                validators=[note_length(ind.code)])
+        attrs[f"note-{ind.id}"] = NoteField(_l("Note"), filters=[normalize_note],
+                                            validators=[note_length(ind.code)])
         attrs[f"version-{ind.id}"] = HiddenField()
     return type(f"AreaForm{area.id}", (AreaFormBase,), attrs)
 
@@ -95,7 +95,7 @@ class StartForm(BaseForm):
 
 
 class ReopenForm(BaseForm):
-    reason = TextAreaField(_l("Why is it reopened?"), validators=[DataRequired(), Length(min=5, max=1000)])
+    reason = NoteField(_l("Why is it reopened?"), validators=[DataRequired(), Length(min=5, max=1000)])
 
 
 class EmptyForm(BaseForm):

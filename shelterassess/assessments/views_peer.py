@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from flask_login import current_user, login_required
-from wtforms import DateField, HiddenField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField
 from wtforms.validators import DataRequired, Length
 
 from shelterassess.assessments import area_form, peer_queries, peer_services, queries, release_queries, services
@@ -24,7 +24,7 @@ from shelterassess.facilities.models import Facility
 from shelterassess.peer.models import TeamAssignment
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
-from shelterassess.web.forms import BaseForm, commit_or_flash
+from shelterassess.web.forms import BaseForm, NoteField, commit_or_flash
 
 bp = Blueprint("peer", __name__, url_prefix="/peer")
 
@@ -55,8 +55,8 @@ def reconcile_form_class(indicators):
                    + ([(NA, _l("N/A"))] if ind.na_allowed else []))
         attrs[f"agreed-{ind.id}"] = SelectField(_l("Agreed score for %(code)s", code=ind.code), choices=choices,
                                                 validate_choice=False)
-        attrs[f"reason-{ind.id}"] = TextAreaField(_l("Reason for %(code)s", code=ind.code),
-                                                  validators=[Length(max=REASON_MAX_LENGTH * 2)])
+        attrs[f"reason-{ind.id}"] = NoteField(_l("Reason for %(code)s", code=ind.code),
+                                              validators=[Length(max=REASON_MAX_LENGTH * 2)])
         attrs[f"version-{ind.id}"] = HiddenField()
     return type("ReconcileForm", (ReconcileFormBase,), attrs)
 
@@ -76,13 +76,13 @@ def reconcile_form_data(data: peer_queries.ReconciliationData) -> dict:
 class SubmitPeerForm(BaseForm):
     visited_on = DateField(_l("Day of the team's visit"), validators=[DataRequired()],
                            description=_l("The day the team actually visited the facility."))
-    visit_note = TextAreaField(_l("Note on the visit date"), validators=[Length(max=peer_services.VISIT_NOTE_MAX)],
-                               description=_l("Needed when the visit was not on the planned day: say why."))
+    visit_note = NoteField(_l("Note on the visit date"), validators=[Length(max=peer_services.VISIT_NOTE_MAX)],
+                           description=_l("Needed when the visit was not on the planned day: say why."))
 
 
 class ReopenAgreedForm(BaseForm):
-    reason = TextAreaField(_l("Why is the agreed result reopened?"), validators=[DataRequired(), Length(min=5, max=1000)],
-                           description=_l("Recorded with your name. If the result was released, the facility no "
+    reason = NoteField(_l("Why is the agreed result reopened?"), validators=[DataRequired(), Length(min=5, max=1000)],
+                       description=_l("Recorded with your name. If the result was released, the facility no "
                                           "longer sees it until it is finalised and released again."))
 
 

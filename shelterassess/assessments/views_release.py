@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms import BooleanField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import Length, Optional
 
 from shelterassess.assessments import release_queries, release_services
@@ -15,7 +15,7 @@ from shelterassess.auth import permissions as perm
 from shelterassess.extensions import db
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require
-from shelterassess.web.forms import BaseForm
+from shelterassess.web.forms import BaseForm, NoteField
 from shelterassess.web.params import bounded_int
 
 bp = Blueprint("release", __name__, url_prefix="/peer/release")
@@ -28,7 +28,7 @@ class ReleaseForm(BaseForm):
 
 class WithdrawReleaseForm(BaseForm):
     facility_ids = SelectMultipleField(_l("Facilities"), coerce=bounded_int, validate_choice=False)
-    reason = TextAreaField(_l("Why is the release withdrawn?"), validators=[Optional(), Length(max=1000)])
+    reason = NoteField(_l("Why is the release withdrawn?"), validators=[Optional(), Length(max=1000)])
 
 
 def _page(round_: Round, release_form: ReleaseForm | None = None, withdraw_form: WithdrawReleaseForm | None = None,

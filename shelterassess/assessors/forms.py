@@ -9,18 +9,20 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from shelterassess.assessors.domain import PracticeSheet
 from shelterassess.assessors.services import NOTE_MAX_LENGTH, OVERRIDE_MIN_LENGTH, TrainingInput
-from shelterassess.web.forms import BaseForm
+from shelterassess.web.forms import BaseForm, NoteField
+from shelterassess.web.validators import no_control_characters, no_control_characters_in_text
 from shelterassess.web.params import bounded_int
 
 NA = "na"
 
 
 class TrainingForm(BaseForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200), no_control_characters],
                         description=_l('For example "Peer assessor training, northern provinces".'))
     held_on = DateField(_l("Date"), validators=[InputRequired()], description=_l("Format: YYYY-MM-DD"))
-    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
-    trainers = TextAreaField(_l("Trainers"), validators=[DataRequired(), Length(max=400)],
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200), no_control_characters])
+    trainers = TextAreaField(_l("Trainers"),
+                             validators=[DataRequired(), Length(max=400), no_control_characters_in_text],
                              description=_l("Names of the trainers, separated by commas."))
 
     def to_input(self) -> TrainingInput:
@@ -37,9 +39,9 @@ class AttendanceForm(BaseForm):
 
 
 class CertifyForm(BaseForm):
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=NOTE_MAX_LENGTH)],
-                         description=_l("For example what the certification is based on."))
-    override_reason = TextAreaField(
+    note = NoteField(_l("Note (optional)"), validators=[Optional(), Length(max=NOTE_MAX_LENGTH)],
+                     description=_l("For example what the certification is based on."))
+    override_reason = NoteField(
         _l("Reason to certify without a passed calibration"),
         validators=[Optional(), Length(max=NOTE_MAX_LENGTH)],
         description=_l("Only the national team can make this exception, and the reason is kept on the certification. "
@@ -51,8 +53,8 @@ class CertifyForm(BaseForm):
 
 
 class RevokeForm(BaseForm):
-    reason = TextAreaField(_l("Why is the certification revoked?"),
-                           validators=[DataRequired(), Length(min=3, max=NOTE_MAX_LENGTH)])
+    reason = NoteField(_l("Why is the certification revoked?"),
+                       validators=[DataRequired(), Length(min=3, max=NOTE_MAX_LENGTH)])
 
 
 class CalibrationFormBase(BaseForm):

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SearchField, SelectField, SelectMultipleField, StringField
 from wtforms import widgets
 from wtforms.validators import Length, Optional
 
 from shelterassess.cases.services import TEXT_FIELDS, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, PracticeInput
-from shelterassess.web.forms import BaseForm
+from shelterassess.web.forms import BaseForm, NoteField
 
 
 class LibraryFilterForm(BaseForm):
@@ -28,7 +28,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _text(label, max_length: int = TEXT_MAX_LENGTH, field_class=TextAreaField):
+def _text(label, max_length: int = TEXT_MAX_LENGTH, field_class=NoteField):
     return field_class(label, validators=[Optional(), Length(max=max_length)], filters=[lambda v: (v or "").strip()])
 
 

@@ -10,7 +10,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField
 from wtforms.validators import DataRequired, Length, Optional
 
 from shelterassess.assessments.forms import EVIDENCE_LABELS, NA, MultiCheckboxField, normalize_note
@@ -18,8 +18,9 @@ from shelterassess.followups import domain
 from shelterassess.followups.queries import VisitData
 from shelterassess.followups.services import ActionInput, ScoreInput
 from shelterassess.scoresheets.models import EVIDENCE_SOURCES
-from shelterassess.web.forms import BaseForm
-from shelterassess.web.params import bounded_int
+from shelterassess.web.forms import BaseForm, NoteField
+from shelterassess.web.params import bounded_int, int_or_none
+from shelterassess.web.validators import version_number
 
 OUTCOME_LABELS = {
     domain.IMPLEMENTED: _l("Implemented"),
@@ -45,9 +46,9 @@ class SubmitVisitForm(BaseForm):
 
 
 class ReopenVisitForm(BaseForm):
-    reason = TextAreaField(_l("Why is the follow-up visit reopened?"),
-                           validators=[DataRequired(), Length(min=5, max=1000)],
-                           description=_l("Recorded with your name. The team can change the results again and the "
+    reason = NoteField(_l("Why is the follow-up visit reopened?"),
+                       validators=[DataRequired(), Length(min=5, max=1000)],
+                       description=_l("Recorded with your name. The team can change the results again and the "
                                           "lead submits them again."))
 
 
@@ -62,16 +63,16 @@ def visit_form_class(data: VisitData):
         aid = row.action.id
         attrs[f"outcome-{aid}"] = RadioField(_l("What the visit found"), choices=list(OUTCOME_LABELS.items()),
                                              validators=[Optional()], validate_choice=False)
-        attrs[f"anote-{aid}"] = TextAreaField(_l("Note"), filters=[normalize_note])
-        attrs[f"aversion-{aid}"] = HiddenField()
+        attrs[f"anote-{aid}"] = NoteField(_l("Note"), filters=[normalize_note])
+        attrs[f"aversion-{aid}"] = HiddenField(validators=[version_number])
     for row in data.indicators:
         ind = row.indicator
         choices = [(str(v), str(v)) for v in range(4)] + ([(NA, _l("N/A"))] if ind.na_allowed else [])
         attrs[f"score-{ind.id}"] = RadioField(ind.code, choices=choices, validators=[Optional()], validate_choice=False)
         attrs[f"evidence-{ind.id}"] = MultiCheckboxField(
             _l("Evidence used"), choices=[(e, EVIDENCE_LABELS[e]) for e in EVIDENCE_SOURCES], validate_choice=False)
-        attrs[f"note-{ind.id}"] = TextAreaField(_l("Note"), filters=[normalize_note])
-        attrs[f"version-{ind.id}"] = HiddenField()
+        attrs[f"note-{ind.id}"] = NoteField(_l("Note"), filters=[normalize_note])
+        attrs[f"version-{ind.id}"] = HiddenField(validators=[version_number])
     return type(f"VisitForm{data.visit.id}", (VisitFormBase,), attrs)
 
 
@@ -99,8 +100,7 @@ def _score_value(score) -> str:
 
 
 def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return int_or_none((raw or "").strip())
 
 
 def _note(raw: str | None) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 
 from shelterassess.funding.services import ParametersInput, RoundInput
 from shelterassess.plans.domain import CATEGORIES
-from shelterassess.web.forms import BaseForm
+from shelterassess.web.forms import BaseForm, NoteField
+from shelterassess.web.validators import no_control_characters
 
 AMOUNT_HINT = _l("Whole đồng, for example 500000000 or 500.000.000.")
 ENVELOPE_HINT = _l("Optional: the most this category receives. Empty: no envelope, the category shares what the "
@@ -51,7 +52,8 @@ class ParametersMixin:
 
 
 class FundingRoundForm(ParametersMixin, BaseForm):
-    name = StringField(_l("Name"), filters=[_strip], description=_l("For example “Improvement fund 2027”."))
+    name = StringField(_l("Name"), filters=[_strip], validators=[no_control_characters],
+                       description=_l("For example “Improvement fund 2027”."))
     round_id = SelectField(_l("Assessment round"), validate_choice=False,
                            description=_l("Its finalised agreed results and accepted plans are what is allocated."))
     budget = StringField(_l("Total budget (đồng)"), filters=[_strip], description=AMOUNT_HINT)
@@ -73,7 +75,7 @@ class FundingRoundForm(ParametersMixin, BaseForm):
 
 
 class ScenarioForm(ParametersMixin, BaseForm):
-    name = StringField(_l("Name of the scenario"), filters=[_strip],
+    name = StringField(_l("Name of the scenario"), filters=[_strip], validators=[no_control_characters],
                        description=_l("For example “Red flags count double” or “By capacity”."))
 
 
@@ -81,8 +83,8 @@ class AdjustForm(BaseForm):
     amount = StringField(_l("Amount (đồng)"), filters=[_strip],
                          description=_l("Whole đồng, at most the request. The total stays within the budget and the "
                                         "category's envelope."))
-    reason = TextAreaField(_l("Reason"), filters=[_strip],
-                           description=_l("Required, and shown to the facility. Facility-level information only."))
+    reason = NoteField(_l("Reason"), filters=[_strip],
+                       description=_l("Required, and shown to the facility. Facility-level information only."))
     version = HiddenField()
 
     def version_number(self) -> int | None:
@@ -91,7 +93,7 @@ class AdjustForm(BaseForm):
 
 
 class ReasonForm(BaseForm):
-    reason = TextAreaField(_l("Reason"), filters=[_strip], description=_l("Recorded with your name."))
+    reason = NoteField(_l("Reason"), filters=[_strip], description=_l("Recorded with your name."))
 
 
 class CompareForm(BaseForm):

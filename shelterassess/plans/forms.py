@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import Optional, ValidationError
 
 from shelterassess.plans import domain, labels
 from shelterassess.plans.action_services import ActionInput
 from shelterassess.plans.models import PlanAction
-from shelterassess.web.forms import BaseForm
+from shelterassess.web.forms import BaseForm, NoteField
+from shelterassess.web.params import int_or_none
+from shelterassess.web.validators import version_number
 
 PRIVACY_HINT = _l("Facility-level information only: never a resident's name or other identifying details.")
 
@@ -23,13 +25,14 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _digits(form, field) -> None:
+    """Ids chosen from a list: digits, and no larger than a database id can be."""
     values = field.data if isinstance(field.data, list) else [field.data]
-    if any(v not in (None, "") and not str(v).isdigit() for v in values):
+    if any(v not in (None, "") and int_or_none(str(v)) is None for v in values):
         raise ValidationError(_l("Choose from the list."))
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return int_or_none(str(value)) if value else None
 
 
 def _strip(value):
@@ -37,11 +40,11 @@ def _strip(value):
 
 
 def _version(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int_or_none(value)
 
 
 class ActionForm(BaseForm):
-    description = TextAreaField(_l("What will be done"), filters=[_strip], description=PRIVACY_HINT)
+    description = NoteField(_l("What will be done"), filters=[_strip], description=PRIVACY_HINT)
     indicator_ids = MultiCheckboxField(_l("Indicators this action improves"), validate_choice=False,
                                        validators=[_digits])
     responsible_role = SelectField(_l("Responsible role"), validate_choice=False)
@@ -55,7 +58,7 @@ class ActionForm(BaseForm):
     skill_id = SelectField(_l("Skill built (capacity building)"), validate_choice=False, validators=[_digits])
     case_keys = MultiCheckboxField(_l("Cases it draws on"), validate_choice=False)
     practice_id = SelectField(_l("Local practice it draws on"), validate_choice=False, validators=[_digits])
-    version = HiddenField()
+    version = HiddenField(validators=[version_number])
 
     def fill_choices(self, indicators, scores, skills, cases, practices, language_pick) -> None:
         """``indicators`` of the plan's sheet with their agreed ``scores``; ``language_pick(obj, field)``
@@ -79,7 +82,7 @@ class ActionForm(BaseForm):
             description=self.description.data or "", responsible_role=self.responsible_role.data or "",
             responsible_name=self.responsible_name.data or "", start_on=self.start_on.data, due_on=self.due_on.data,
             cost=self.cost.data or "", category=self.category.data or "", skill_id=_int_or_none(self.skill_id.data),
-            indicator_ids=tuple(int(i) for i in self.indicator_ids.data or () if str(i).isdigit()),
+            indicator_ids=tuple(n for i in self.indicator_ids.data or () if (n := int_or_none(str(i))) is not None),
             case_keys=tuple(k for k in self.case_keys.data or () if k),
             practice_id=_int_or_none(self.practice_id.data), version=_version(self.version.data),
         )
@@ -96,8 +99,8 @@ def action_form_data(action: PlanAction) -> dict:
 
 
 class DropForm(BaseForm):
-    drop_reason = TextAreaField(_l("Why is this action dropped?"), filters=[_strip], description=PRIVACY_HINT)
-    version = HiddenField()
+    drop_reason = NoteField(_l("Why is this action dropped?"), filters=[_strip], description=PRIVACY_HINT)
+    version = HiddenField(validators=[version_number])
 
     @property
     def version_number(self) -> int | None:
@@ -109,28 +112,28 @@ class MergeForm(BaseForm):
 
     @property
     def ids(self) -> list[int]:
-        return [int(i) for i in self.action_ids.data or () if str(i).isdigit()]
+        return [n for i in self.action_ids.data or () if (n := int_or_none(str(i))) is not None]
 
 
 class ReturnForm(BaseForm):
-    comment = TextAreaField(_l("Your comments for the team"), filters=[_strip],
-                            description=_l("What should change before you accept the plan? Facility-level information "
+    comment = NoteField(_l("Your comments for the team"), filters=[_strip],
+                        description=_l("What should change before you accept the plan? Facility-level information "
                                            "only: never a resident's name or other identifying details."))
 
 
 class ReopenPlanForm(BaseForm):
-    reason = TextAreaField(_l("Why is the plan reopened?"), filters=[_strip],
-                           description=_l("Recorded with your name. The team changes the plan, shares it again, and "
+    reason = NoteField(_l("Why is the plan reopened?"), filters=[_strip],
+                       description=_l("Recorded with your name. The team changes the plan, shares it again, and "
                                           "the facility manager accepts it again. Facility-level information only: "
                                           "never a resident's name or other identifying details."))
 
 
 class ProgressForm(BaseForm):
     status = SelectField(_l("Status of the action"), validate_choice=False)
-    drop_reason = TextAreaField(_l("Reason, if dropped"), filters=[_strip])
+    drop_reason = NoteField(_l("Reason, if dropped"), filters=[_strip])
     noted_on = DateField(_l("Date of the note"), validators=[Optional()])
-    note = TextAreaField(_l("Progress note"), filters=[_strip], description=PRIVACY_HINT)
-    version = HiddenField()
+    note = NoteField(_l("Progress note"), filters=[_strip], description=PRIVACY_HINT)
+    version = HiddenField(validators=[version_number])
 
     def fill_choices(self) -> None:
         self.status.choices = [(s, labels.ACTION_STATUS[s]) for s in domain.ACTION_STATUSES]

@@ -27,6 +27,7 @@ from shelterassess.plans.views import (
     today,
 )
 from shelterassess.web.access import require
+from shelterassess.web.params import int_or_none
 
 bp = Blueprint("plan_actions", __name__, url_prefix="/plans")
 
@@ -186,7 +187,7 @@ def progress(action_id: int):
     form.fill_choices()
     item = lambda: services.ProgressInput(  # noqa: E731
         form.status.data if may_set_status else None, form.drop_reason.data or "", form.noted_on.data,
-        form.note.data or "", today(), int(form.version.data) if (form.version.data or "").isdigit() else None)
+        form.note.data or "", today(), int_or_none(form.version.data))
     if submit_or_refuse(form, lambda: services.report_progress(db.session, current_user, action, item())):
         flash(_("Progress recorded."), "success")
         return redirect(plan_url(plan.id, action.id))

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
 from shelterassess.teams.services import NAME_MAX_LENGTH
-from shelterassess.web.forms import BaseForm
+from shelterassess.web.forms import BaseForm, NoteField
 from shelterassess.web.params import bounded_int
 from shelterassess.web.validators import no_control_characters
 
@@ -58,9 +58,9 @@ class VisitForm(BaseForm):
 
 
 class WithdrawAssignmentForm(BaseForm):
-    reason = TextAreaField(_l("Why is the team withdrawn from this facility?"),
-                           validators=[DataRequired(_l("Say why the assignment is withdrawn (at least 10 characters).")),
-                                       Length(min=10, max=1000, message=_l(
-                                           "Say why the assignment is withdrawn (at least 10 characters)."))],
-                           description=_l("Recorded with your name. Describe the facility's situation only, never "
-                                          "a resident."))
+    reason = NoteField(_l("Why is the team withdrawn from this facility?"),
+                       validators=[DataRequired(_l("Say why the assignment is withdrawn (at least 10 characters).")),
+                                   Length(min=10, max=1000, message=_l(
+                                       "Say why the assignment is withdrawn (at least 10 characters)."))],
+                       description=_l("Recorded with your name. Describe the facility's situation only, never "
+                                      "a resident."))

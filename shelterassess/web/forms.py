@@ -1,13 +1,16 @@
 """Form base class: runs a service in one transaction and puts its errors back onto fields."""
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
 
 from flask_wtf import FlaskForm
+from wtforms import TextAreaField
 
 from shelterassess.errors import ValidationFailed
 from shelterassess.extensions import db
+from shelterassess.web.identifying import Finding, find_identifying_details
 
 T = TypeVar("T")
 
@@ -54,7 +57,98 @@ def commit_or_refuse_stale(action: Callable[[], T], stale_message: Callable[[], 
         return None
 
 
+#: The checkbox by which the user confirms that a note flagged as identifying identifies no one.
+CONFIRM_IDENTIFYING = "confirm_identifying"
+#: At most this many details are quoted in a warning, each cut to this many characters.
+_QUOTED_DETAILS, _QUOTE_LENGTH = 3, 40
+
+
+class NoteField(TextAreaField):
+    """A free-text note, reason or description. :class:`BaseForm` checks it for details that may
+    identify a person (:func:`find_identifying_details`): while some are found and the form's
+    ``confirm_identifying`` box is not ticked, the form is invalid and the field says what was found.
+    The ``field`` macro (``templates/_macros/forms.html``) then shows the box under the first such note."""
+
+    def __init__(self, *args, _form=None, refused_anyway: Callable[[str], bool] | None = None, **kwargs) -> None:
+        """``refused_anyway(text)``: whether the service refuses the text outright for holding
+        identifiers (escalations do); then no warning is added, and the service's refusal is shown."""
+        super().__init__(*args, _form=_form, **kwargs)
+        self._owner = weakref.ref(_form) if _form is not None else None
+        self.refused_anyway = refused_anyway
+
+    def _owner_form(self):
+        return self._owner() if self._owner is not None else None
+
+    @property
+    def shows_identifying_confirm(self) -> bool:
+        """Whether the confirmation box belongs under this note (the first flagged one of its form)."""
+        form = self._owner_form()
+        return form is not None and getattr(form, "identifying_first", None) == self.name
+
+    @property
+    def identifying_confirmed(self) -> bool:
+        form = self._owner_form()
+        return bool(form is not None and getattr(form, "identifying_confirmed", False))
+
+
+def identifying_message(findings: list[Finding]) -> str:
+    """The warning put on a note: what looked identifying, quoted, and what to do about it."""
+    from flask_babel import gettext as _
+
+    labels = {
+        "phone": lambda t: _('a phone number ("%(text)s")', text=t),
+        "id_number": lambda t: _('an ID or passport number ("%(text)s")', text=t),
+        "name": lambda t: _('a person\'s name ("%(text)s")', text=t),
+        "birth_date": lambda t: _('a date of birth ("%(text)s")', text=t),
+        "email": lambda t: _('an e-mail address ("%(text)s")', text=t),
+    }
+    quoted = []
+    for finding in findings[:_QUOTED_DETAILS]:
+        text = " ".join(finding.text.split())
+        text = text if len(text) <= _QUOTE_LENGTH else text[:_QUOTE_LENGTH - 1] + "…"
+        quoted.append(labels[finding.kind](text))
+    if len(findings) > _QUOTED_DETAILS:
+        quoted.append(_("%(n)d more", n=len(findings) - _QUOTED_DETAILS))
+    return _("This note seems to contain %(details)s. Remove it, or tick the box to confirm it identifies no "
+             "resident or client.", details=", ".join(quoted))
+
+
+def _identifying_confirmed() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method == "POST" and \
+        request.form.get(CONFIRM_IDENTIFYING) in ("y", "1", "on", "true")
+
+
 class BaseForm(FlaskForm):
+    #: After :meth:`validate`: ``{field name: findings}`` of the notes that look identifying, and
+    #: whether the user confirmed them (the templates show the confirmation box when not empty).
+    identifying: dict[str, list[Finding]] = {}  # noqa: RUF012 (always replaced, never changed in place)
+    identifying_confirmed: bool = False
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return self.check_identifying() and valid
+
+    def check_identifying(self) -> bool:
+        """Flag every :class:`NoteField` whose text looks identifying; False while unconfirmed."""
+        self.identifying = {}
+        self.identifying_confirmed = _identifying_confirmed()
+        for field in self:
+            if isinstance(field, NoteField) and isinstance(field.data, str) and not (
+                    field.refused_anyway and field.refused_anyway(field.data)):
+                findings = find_identifying_details(field.data)
+                if findings:
+                    self.identifying[field.name] = findings
+                    if not self.identifying_confirmed:
+                        field.errors = list(field.errors) + [identifying_message(findings)]
+        return self.identifying_confirmed or not self.identifying
+
+    @property
+    def identifying_first(self) -> str | None:
+        """The first flagged note's name: the confirmation box is shown under it."""
+        return next(iter(getattr(self, "identifying", None) or {}), None)
+
     def submit_to(self, action: Callable[[], T]) -> Committed[T] | None:
         """Validate a submission, run ``action`` (one service call, usually a lambda over
         the form's data) and commit once.
