@@ -42,6 +42,9 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config.from_prefixed_env("SHELTERASSESS")
     if test_config:
         app.config.update(test_config)
+    # Dead pooled connections (database restarted) are replaced, whatever options are set.
+    engine_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **engine_options}
     if app.config.get("ENV") == "production":
         _require_real_secret(app.config.get("SECRET_KEY"))  # before anything is created
     _private_dir(Path(app.instance_path))
@@ -54,6 +57,9 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     configure_hasher(app.config["PASSWORD_HASH_PARAMS"])
     if app.config["HTTPS"]:
         app.config.update(SESSION_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https")
+        if not app.config["SESSION_COOKIE_NAME"].startswith("__Host-"):
+            # The browser then refuses the cookie unless it is Secure, for this host only, on path /.
+            app.config["SESSION_COOKIE_NAME"] = "__Host-" + app.config["SESSION_COOKIE_NAME"]
 
 
 def database_uri(url: str | None, instance_path: str) -> str:
@@ -184,6 +190,9 @@ def _register_blueprints(app: Flask) -> None:
     from shelterassess.toolkit.views import bp as toolkit_bp
 
     app.register_blueprint(toolkit_bp)
+    from shelterassess.audit import init_app as init_audit
+
+    init_audit(app)  # the audit page, and the session listeners that record every change
 
 
 @event.listens_for(Engine, "connect")
@@ -193,3 +202,14 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_in_transaction(connection: Any, name: str) -> None:
+    """Python's sqlite3 opens a transaction only before INSERT/UPDATE/DELETE. A SAVEPOINT sent
+    first would open SQLite's own transaction instead, and its RELEASE would commit it: the rows a
+    service writes in ``session.begin_nested()`` would stay even when the request fails later
+    (tests/web/test_transaction_rollback.py). Open the real transaction first."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if type(dbapi_connection).__module__.startswith("sqlite3") and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")

@@ -7,7 +7,9 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from shelterassess.errors import database_unavailable
 from shelterassess.web import templating
+from shelterassess.web.database_down import database_error_classes, database_unavailable_response
 from shelterassess.web.sessions import init_sessions
 
 
@@ -16,9 +18,12 @@ def init_web(app: Flask) -> None:
     init_sessions(app)
     app.before_request(_refuse_nul_bytes)
     app.after_request(_security_headers)
+    app.after_request(_audit_download)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(Exception, _server_error)
+    for error_class in database_error_classes():
+        app.register_error_handler(error_class, _database_error)
 
 
 def _refuse_nul_bytes():
@@ -59,15 +64,53 @@ def _security_headers(response):
 
     if current_app.config.get("HTTPS") or request.is_secure:  # is_secure: directly or through PROXY_COUNT proxies
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if getattr(current_user, "is_authenticated", False) and not request.path.startswith("/static/"):
+    if _signed_in(current_user) and not request.path.startswith("/static/"):
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in(user) -> bool:
+    """Whether a user is signed in; True (so: ``no-store``) when the database that would say so is down."""
+    try:
+        return bool(getattr(user, "is_authenticated", False))
+    except Exception as error:
+        if not database_unavailable(error):
+            raise
+        return True
 
 
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return render_template("errors/error.html", error=error), error.code
+    original = getattr(error, "original_exception", None)  # a 500 made by Flask from an error outside the view
+    if original is not None and database_unavailable(original):
+        return database_unavailable_response(original)
+    if error.code == 403:
+        _audit_denied()
+    try:
+        return render_template("errors/error.html", error=error), error.code
+    except Exception as failure:  # the page's navigation loads the user: the database may be down
+        if database_unavailable(failure):
+            return database_unavailable_response(failure)
+        raise
+
+
+def _audit_denied() -> None:
+    """Every refusal is kept in the audit trail, in its own transaction (never raises)."""
+    from shelterassess.audit.services import record_denied
+    from shelterassess.extensions import db
+
+    record_denied(db.session)
+
+
+def _audit_download(response):
+    """Every PDF, CSV or spreadsheet sent is kept in the audit trail (who downloaded what)."""
+    if response.status_code == 200 and request.endpoint and request.endpoint != "static":
+        from shelterassess.audit.services import record_download
+        from shelterassess.extensions import db
+
+        record_download(db.session, response)
+    return response
 
 
 def _csrf_error(error: CSRFError):
@@ -82,6 +125,14 @@ def _csrf_error(error: CSRFError):
                 "in this browser and come back on the page."), "warning")
         return redirect(url_for("auth.login", next=request.path))
     return render_template("errors/csrf.html", error=error), 400
+
+
+def _database_error(error: Exception):
+    """The database cannot be reached: a clear 503 page (the next request tries again by itself);
+    any other database error is a 500 like every unexpected error."""
+    if database_unavailable(error):
+        return database_unavailable_response(error)
+    return _server_error(error)
 
 
 def _server_error(error: Exception):
