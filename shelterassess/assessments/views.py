@@ -47,9 +47,10 @@ def start():
         abort(400)
     round_ = get_or_404(Round, form.round_id.data)
     require(perm.can_start_self_assessment(current_user, facility, round_))
-    assessment = services.start_assessment(db.session, current_user, facility, round_)
-    db.session.commit()
-    return redirect(url_for(".overview", assessment_id=assessment.id))
+    done = commit_or_flash(lambda: services.start_assessment(db.session, current_user, facility, round_))
+    if not done:  # the round closed meanwhile: its message is flashed
+        return redirect(url_for("main.dashboard"))
+    return redirect(url_for(".overview", assessment_id=done.result.id))
 
 
 @bp.route("/<int:assessment_id>")

@@ -309,7 +309,7 @@ class AttemptFact:
 #: What is missing for certification (see :attr:`CalibrationRule.missing`).
 MISSING_TRAINING = "training"  # no training attended at all
 MISSING_ATTEMPT = "attempt"    # no calibration attempt since the last attended training
-MISSING_PASS = "pass"          # attempts since then, none passed
+MISSING_PASS = "pass"          # attempts since then, none passed  # nosec B105 # a status code, not a password
 
 
 @dataclass(frozen=True)

@@ -164,9 +164,8 @@ def attendance(training_id: int):
     form = AttendanceForm()
     if not form.validate_on_submit():
         abort(400)
-    services.record_attendance(db.session, training, set(form.attended.data or []))
-    db.session.commit()
-    flash(_("Attendance saved."), "success")
+    if commit_or_flash(lambda: services.record_attendance(db.session, training, set(form.attended.data or []))):
+        flash(_("Attendance saved."), "success")
     return redirect(url_for(".training", training_id=training.id))
 
 

@@ -67,11 +67,11 @@ def compare(fround: FundingRound, a: Side, b: Side) -> Comparison:
     weighed = sorted((ff for ff in fround.facilities if ff.has_result), key=lambda ff: ff.facility.code)
     for ff in weighed:
         code = ff.facility.code
-        requests = {ln.category: ln.request_vnd for ln in ff.lines}
+        requested = {ln.category: ln.request_vnd for ln in ff.lines}
         for c in CATEGORIES:
             amount_a, amount_b = a.allocation.amount(code, c), b.allocation.amount(code, c)
-            if requests.get(c, 0) or amount_a or amount_b:
-                lines.append(CompareLine(code, ff.facility.name, c, requests.get(c, 0), amount_a, amount_b))
+            if requested.get(c, 0) or amount_a or amount_b:
+                lines.append(CompareLine(code, ff.facility.name, c, requested.get(c, 0), amount_a, amount_b))
     return Comparison(a, b, tuple(lines), tuple((ff.facility.code, ff.facility.name) for ff in weighed))
 
 

