@@ -8,11 +8,14 @@
 """
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from shelterassess import create_app
 from shelterassess.extensions import db
@@ -23,7 +26,7 @@ CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 def test_config(tmp_path_factory, **extra) -> dict:
-    url = os.environ.get("TEST_DATABASE_URL") or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+    url = test_database_url() or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -31,6 +34,7 @@ def test_config(tmp_path_factory, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_PARAMS": CHEAP_ARGON2,
         "SERVER_NAME": None,
+        "TOTP_REQUIRED_ROLES": (),  # two-factor tests turn it on with monkeypatch
     }
     if url.startswith("postgres"):
         # Tests do not need commits flushed to disk before they return.
@@ -40,6 +44,60 @@ def test_config(tmp_path_factory, **extra) -> dict:
 
 
 test_config.__test__ = False  # not a test
+
+
+def test_database_url() -> str | None:
+    """``TEST_DATABASE_URL`` as given; under pytest-xdist (``make test`` runs ``-n auto``) each
+    worker gets its own PostgreSQL database next to it, e.g. ``test_gw0`` for ``.../test``."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or not url.startswith("postgres"):
+        return url
+    return _worker_database(url, worker)
+
+
+test_database_url.__test__ = False  # not a test
+
+
+@functools.cache
+def _worker_database(url: str, worker: str) -> str:
+    """Drop and create ``<database>_<worker>`` (once per worker process); its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from shelterassess import database_uri
+
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = create_engine(database_uri(url, ""), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, _record) -> None:
+    """Test databases are thrown away: SQLite need not wait for the disk at every commit
+    (PostgreSQL: ``synchronous_commit=off`` in :func:`test_config`). Locking is unchanged."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "xdist_group(name): tests that pytest-xdist runs on one worker")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    """pytest-xdist ``--dist loadgroup``: a test without an ``xdist_group`` runs on the worker of
+    the rest of its module (module fixtures are built once); big modules set their own groups."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.fixture(scope="session")
@@ -68,11 +126,16 @@ def _clean_tables(request):
 
 
 def truncate_all() -> None:
+    from shelterassess.audit.models import purge_for_tests
+
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         # DELETE is much faster than TRUNCATE on the handful of rows a test leaves.
         for table in tables:
-            conn.execute(table.delete())
+            if table.name == "audit_event":
+                purge_for_tests(conn)  # append-only: its triggers refuse a plain DELETE
+            else:
+                conn.execute(table.delete())
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from tests.conftest import CHEAP_ARGON2, PASSWORD
 
 
 def _free_port() -> int:
+    """A port that was free a moment ago (another process may take it before it is bound:
+    prefer binding port 0 and reading the port back, as :func:`serving` does)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -33,10 +35,10 @@ def serving(app, **config):
     off unless ``config`` says otherwise); yields its base URL."""
     server_app = create_app({
         "TESTING": False, "SECRET_KEY": "race-test", "DATABASE_URL": app.config["DATABASE_URL"],
-        "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_PARAMS": CHEAP_ARGON2,
+        "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_PARAMS": CHEAP_ARGON2, "TOTP_REQUIRED_ROLES": (),
         "SQLALCHEMY_ENGINE_OPTIONS": app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), **config,
     })
-    server = make_server("127.0.0.1", _free_port(), server_app, threaded=True)
+    server = make_server("127.0.0.1", 0, server_app, threaded=True)  # port 0: the system picks a free one
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 
 import pytest
@@ -21,24 +20,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-quic", "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(app):
     config = dict(app.config)
     server_app = create_app({
         "TESTING": False, "SECRET_KEY": "browser-test", "DATABASE_URL": config["DATABASE_URL"],
-        "WTF_CSRF_ENABLED": True, "PASSWORD_HASH_PARAMS": CHEAP_ARGON2,
+        "WTF_CSRF_ENABLED": True, "PASSWORD_HASH_PARAMS": CHEAP_ARGON2, "TOTP_REQUIRED_ROLES": (),
     })
-    port = _free_port()
-    server = make_server("127.0.0.1", port, server_app, threaded=True)
+    # Port 0: the system picks a free port while binding (no race with parallel test workers).
+    server = make_server("127.0.0.1", 0, server_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     server.server_close()
     from shelterassess.extensions import db

@@ -1,7 +1,8 @@
 """Every route × every role: the expected HTTP status.
 
 ``tests/web/test_permission_matrix.py`` runs each case for each role against a
-fresh ``world`` and fails when a route of the app has no case here. Add a case
+fresh ``world`` (the world after the case's ``setup``, restored from a snapshot for
+each role) and fails when a route of the app has no case here. Add a case
 for every new route (append to CASES; one ``Case`` per endpoint and method).
 
 ``url`` and ``data`` are functions of the ``world`` namespace from conftest.
@@ -84,6 +85,19 @@ CASES: list[Case] = [
          data=lambda w: {"current_password": "wrong", "new_password": "x", "confirm": "y"}),
     Case("auth.set_language", "POST", lambda w: "/language", only("anonymous", *LOGGED_IN, ok=302),
          data=lambda w: {"locale": "en", "next": "/"}),
+    # two-factor login (issue 11): without a pending second step /login/code sends everyone away
+    Case("auth.login_code", "GET", lambda w: "/login/code", only("anonymous", *LOGGED_IN, ok=302)),
+    Case("auth.login_code", "POST", lambda w: "/login/code", only("anonymous", *LOGGED_IN, ok=302),
+         data=lambda w: {"code": "123456"}),
+    Case("auth.two_factor_setup", "GET", lambda w: "/account/two-factor/setup", only(*LOGGED_IN)),
+    Case("auth.two_factor_setup", "POST", lambda w: "/account/two-factor/setup", only(*LOGGED_IN),
+         data=lambda w: {"code": "not a code"}),  # wrong code: the page again with the message
+    Case("auth.two_factor", "GET", lambda w: "/account/two-factor", only(*LOGGED_IN)),
+    # not enrolled: back to the setup / two-factor page
+    Case("auth.two_factor_regenerate", "POST", lambda w: "/account/two-factor/recovery-codes",
+         only(*LOGGED_IN, ok=302), data=lambda w: {"regenerate-code": "123456"}),
+    Case("auth.two_factor_disable", "POST", lambda w: "/account/two-factor/disable",
+         only(*LOGGED_IN, ok=302), data=lambda w: {"disable-code": "123456"}),
     # rounds
     Case("rounds.index", "GET", lambda w: "/rounds/", only(*FACILITY_ROLES, "national")),
     Case("rounds.create", "GET", lambda w: "/rounds/new", only("national")),
@@ -147,6 +161,9 @@ CASES += [
     Case("users.activation_link", "POST", lambda w: f"/admin/users/{w.staff_a.id}/activation-link", only("admin")),
     Case("users.deactivate", "POST", lambda w: f"/admin/users/{w.staff_a.id}/deactivate", only("admin", ok=302)),
     Case("users.activate", "POST", lambda w: f"/admin/users/{w.staff_a.id}/activate", only("admin", ok=302)),
+    Case("users.detail", "GET", lambda w: f"/admin/users/{w.staff_a.id}", only("admin")),
+    Case("users.reset_two_factor", "POST", lambda w: f"/admin/users/{w.staff_a.id}/two-factor/reset",
+         only("admin", ok=302), data=lambda w: {"reason": "Lost phone"}),  # not enrolled: refused with a message
 ]
 
 
@@ -826,4 +843,10 @@ CASES += [
 # -- score sheet version 2: the crosswalk page (readable by everyone logged in, like the sheet) --
 CASES += [
     Case("scoresheets.crosswalk", "GET", lambda w: f"/scoresheets/{w.sheet.id}/crosswalk", only(*LOGGED_IN)),
+]
+
+# -- audit trail (issue 11): read only, the national team and administrators --------------------
+CASES += [
+    Case("audit.index", "GET", lambda w: "/audit/?action=login&page=2", only("national", "admin")),
+    Case("audit.export_csv", "GET", lambda w: "/audit/events.csv?outcome=failure", only("national", "admin")),
 ]

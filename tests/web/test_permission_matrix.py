@@ -1,11 +1,21 @@
-"""Role × route: every route of the app, requested as every role, gives the expected status."""
+"""Role × route: every route of the app, requested as every role, gives the expected status.
+
+Speed without sharing state: the ``world`` of conftest is built once per module; for each case
+its ``setup`` runs once on that world and the database is snapshotted (tests/snapshots.py).
+Every test (one case, one role) then starts from that snapshot, restored into emptied tables,
+with its own freshly loaded objects and its own client: whatever an earlier role's request
+changed (a round closed, a team deleted, an audit row written) is gone.
+"""
 import pytest
 
 from shelterassess.extensions import db
-from tests.conftest import login
+from tests import snapshots
+from tests.conftest import build_world, login, truncate_all
 from tests.web.route_matrix import CASES, ROLES
 
 SKIP_ENDPOINTS = {"static"}
+#: Work units for pytest-xdist (``--dist loadgroup``): consecutive cases, all roles of a case together.
+GROUPS = 8
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -20,12 +30,52 @@ def test_every_route_is_in_the_matrix(app):
     assert not missing, "Routes missing from tests/web/route_matrix.py:\n" + "\n".join(sorted(missing))
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method}-{c.endpoint}")
-def test_route_for_role(client, world, case, role):
-    if case.setup:
-        case.setup(world)
+@pytest.fixture(scope="module")
+def base_world(app):
+    """The conftest world, built once: its snapshot and its objects' keys."""
+    with app.app_context():
+        db.session.remove()
+        truncate_all()
+        world = build_world()
+        base = snapshots.take(), snapshots.keys(vars(world))
+        db.session.remove()
+        truncate_all()
+    return base
+
+
+@pytest.fixture(scope="module")
+def _case_worlds():
+    return {}
+
+
+@pytest.fixture
+def case_world(app_ctx, base_world, _case_worlds, case):
+    """The world after ``case.setup``, restored from the case's snapshot (taken once per case)."""
+    if _case_worlds.get("case") is not case:
+        _case_worlds.clear()
+        snapshot, world_keys = base_world
+        snapshots.restore(snapshot)
+        world = snapshots.World(world_keys)
+        if case.setup:
+            case.setup(world)
+            db.session.commit()
+        case.url(world), case.data(world)  # what they create (if anything) belongs to the snapshot
         db.session.commit()
+        _case_worlds.update(case=case, snapshot=snapshots.take(), keys=world.keys())
+    snapshots.restore(_case_worlds["snapshot"])
+    return snapshots.World(_case_worlds["keys"])
+
+
+def _case_params():
+    return [pytest.param(case, id=f"{case.method}-{case.endpoint}",
+                         marks=pytest.mark.xdist_group(f"permission-matrix-{i * GROUPS // len(CASES)}"))
+            for i, case in enumerate(CASES)]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", _case_params())
+def test_route_for_role(client, case_world, case, role):
+    world = case_world
     url, data = case.url(world), case.data(world)
     if role != "anonymous":
         login(client, getattr(world, role))
