@@ -117,7 +117,7 @@ def load_standard_sheets(session: Session) -> ScoreSheetVersion:
     sheet = None
     for path in STANDARD_SHEETS:
         sheet = load_sheet(session, read_sheet_file(path))
-    assert sheet is not None
+    assert sheet is not None  # nosec B101 # STANDARD_SHEETS is a non-empty constant
     return sheet
 
 
@@ -136,7 +136,14 @@ def publish_version(session: Session, sheet: ScoreSheetVersion) -> None:
 
 
 def create_draft_copy(session: Session, source: ScoreSheetVersion) -> ScoreSheetVersion:
-    """A new draft version with the next number, copying every area, indicator and level."""
+    """A new draft version with the next number, copying every area, indicator and level.
+
+    The versions of this sheet are locked first, so two copies made at the same instant get
+    numbers one after the other instead of the same one (a unique-constraint error)."""
+    from shelterassess.db import lock_rows
+
+    lock_rows(session, ScoreSheetVersion,
+              session.scalars(select(ScoreSheetVersion.id).where(ScoreSheetVersion.key == source.key)).all())
     next_version = (session.scalar(select(func.max(ScoreSheetVersion.version)).where(ScoreSheetVersion.key == source.key)) or 0) + 1
     draft = ScoreSheetVersion(
         key=source.key, version=next_version, title_vi=source.title_vi, title_en=source.title_en,

@@ -2,6 +2,7 @@
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from shelterassess.assessments.models import Assessment
@@ -32,6 +33,13 @@ def test_seed_demo_is_idempotent_and_prints_accounts(app_ctx, runner, monkeypatc
     assert second.exit_code == 0, second.output
     assert (count(User), count(Facility), count(Assessment), count(Indicator)) == totals
     assert "(unchanged)" in second.output
+    # issue 11: national-team and administrator accounts are enrolled in two-factor login and
+    # their key is printed on their line; a second run prints the same keys
+    keys = dict(re.findall(r"^\s+(\S+@demo\.shelterassess\.org) .*\| totp: ([A-Z2-7]{32})$", first.output, re.M))
+    assert set(keys) == {"admin@demo.shelterassess.org", "national@demo.shelterassess.org",
+                         "national2@demo.shelterassess.org"}
+    assert dict(re.findall(r"^\s+(\S+@demo\.shelterassess\.org) .*\| totp: ([A-Z2-7]{32})$", second.output, re.M)) == keys
+    assert all(u.totp_enrolled == (u.email in keys) for u in db.session.scalars(select(User)))
     statuses = set(db.session.scalars(select(Assessment.status)))
     assert statuses == {"draft", "submitted"}
     assert set(db.session.scalars(select(Assessment.kind))) == {"self", "peer", "agreed", "follow_up"}
@@ -100,3 +108,11 @@ def test_init_db_migrates_and_loads_the_standard_sheet(tmp_path):
     with app.app_context():
         assert count(Indicator) >= 45
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("password, message", [
+    ("short", "at least 12"), ("aaaaaaaaaaaaaa", "one character repeated"), ("password1234", "too common")])
+def test_seed_demo_refuses_a_password_that_breaks_the_rules(app_ctx, runner, password, message):
+    result = runner.invoke(args=["seed-demo", "--password", password])
+    assert result.exit_code == 2 and message in result.output
+    assert count(User) == 0  # nothing seeded

@@ -405,3 +405,19 @@ def test_user_list_shows_an_account_locked_from_many_addresses(app, client, worl
     login(_from(client, "198.51.100.3"), world.admin)
     html = client.get("/admin/users/").get_data(as_text=True)
     assert "Locked" in html.split("staff.b@example.org", 1)[1].split("</tr>", 1)[0]
+
+
+def test_https_deployments_use_a_host_only_secure_cookie(app, world, tmp_path_factory):
+    """Checklist 18: with HTTPS on, the session cookie is named ``__Host-…`` (the browser then
+    accepts it only Secure, without a Domain, on path /)."""
+    https = create_app(test_config(tmp_path_factory, DATABASE_URL=app.config["DATABASE_URL"], HTTPS=True))
+    try:
+        r = https.test_client().post("/login", data={"email": world.staff_a.email, "password": PASSWORD},
+                                     base_url="https://localhost")
+        cookie = r.headers["Set-Cookie"]
+        assert r.status_code == 302 and cookie.startswith("__Host-shelterassess_session=")
+        assert "Secure" in cookie and "Path=/" in cookie and "Domain=" not in cookie
+    finally:
+        with https.app_context():
+            db.session.remove()
+            db.engine.dispose()
