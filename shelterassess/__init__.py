@@ -53,6 +53,9 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     from shelterassess.auth.services import configure_hasher
+    from shelterassess.auth.totp import required_roles
+
+    app.config["TOTP_REQUIRED_ROLES"] = tuple(sorted(required_roles(app.config.get("TOTP_REQUIRED_ROLES"))))
 
     configure_hasher(app.config["PASSWORD_HASH_PARAMS"])
     if app.config["HTTPS"]:

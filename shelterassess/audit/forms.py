@@ -39,7 +39,7 @@ class AuditFilterForm(BaseForm):
             return not field.errors and bool(field.data)
 
         since = _utc_start(self.since.data) if ok(self.since) else None
-        until = _utc_start(self.until.data + dt.timedelta(days=1)) if ok(self.until) else None
+        until = _utc_start(_next_day(self.until.data)) if ok(self.until) else None
         return AuditFilter(
             since=since, until=until,
             email=self.email.data if ok(self.email) else "",
@@ -48,6 +48,11 @@ class AuditFilterForm(BaseForm):
             outcome=self.outcome.data if self.outcome.data in labels.OUTCOME_LABELS else "",
             object_type=self.object_type.data if self.object_type.data in labels.OBJECT_LABELS else "",
         )
+
+
+def _next_day(day: dt.date) -> dt.date:
+    """The day after ``day``; the last representable day stays itself (no OverflowError)."""
+    return day + dt.timedelta(days=1) if day < dt.date.max else day
 
 
 def _utc_start(day: dt.date) -> dt.datetime | None:

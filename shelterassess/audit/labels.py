@@ -47,6 +47,8 @@ OUTCOME_LABELS = {
 
 OBJECT_LABELS = {
     "user": _l("User account"),
+    "recovery_code": _l("Recovery codes"),
+    "activation_token": _l("Activation link"),
     "facility": _l("Facility"),
     "country": _l("Countries and provinces"),
     "round": _l("Round"),

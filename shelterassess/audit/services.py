@@ -272,8 +272,9 @@ DOWNLOAD_TYPES = {
 
 
 def record_download(session: Session, response) -> None:
-    """A PDF, CSV or spreadsheet was sent (or any attachment): who downloaded what."""
-    if response.status_code != 200:
+    """A PDF, CSV or spreadsheet was sent (or any attachment), whole or in part (206: a Range
+    request): who downloaded what."""
+    if response.status_code not in (200, 206):
         return
     kind = DOWNLOAD_TYPES.get(response.mimetype)
     if kind is None and not response.headers.get("Content-Disposition", "").startswith("attachment"):

@@ -34,31 +34,26 @@ def must_enrol(user: User, required_roles: Iterable) -> bool:
     return is_required(user, required_roles) and not user.totp_enrolled
 
 
-def pending_secret(session: Session, user: User, box: totp.SecretBox) -> str:
-    """The secret being set up: kept (encrypted) until confirmed, so reloading the page shows
-    the same one; a new one when there is none or it can no longer be read. Flushes."""
-    if user.totp_enrolled:
-        raise ValueError("already enrolled")
-    secret = box.decrypt(user.totp_secret_encrypted) if user.totp_secret_encrypted else None
-    if secret is None:
-        secret = totp.new_secret()
-        user.totp_secret_encrypted = box.encrypt(secret)
-        session.flush()
-    return secret
+def pending_secret(sealed: str | None, box: totp.SecretBox) -> str:
+    """The secret being set up, from its sealed (encrypted) copy kept in the login session, or a
+    new one when there is none or it can no longer be read. Nothing is stored in the database
+    until the user confirms it with a code, so opening the setup page changes nothing."""
+    secret = box.decrypt(sealed) if sealed else None
+    return secret or totp.new_secret()
 
 
-def confirm_enrolment(session: Session, user: User, code: str, box: totp.SecretBox,
+def confirm_enrolment(session: Session, user: User, secret: str, code: str, box: totp.SecretBox,
                       now: float | None = None) -> list[str]:
-    """Check a code from the app against the pending secret; on success the user is enrolled
-    and gets fresh recovery codes (returned once)."""
+    """Check a code from the app against the pending ``secret``; on success the user is
+    enrolled (the secret stored encrypted) and gets fresh recovery codes (returned once)."""
     from flask_babel import gettext as _
 
-    if user.totp_enrolled or not user.totp_secret_encrypted:
+    if user.totp_enrolled:
         raise ValidationFailed([("code", _("Start the setup again: reload this page."))])
-    secret = box.decrypt(user.totp_secret_encrypted)
-    step = totp.matching_step(secret, code, now) if secret else None
+    step = totp.matching_step(secret, code, now)
     if step is None or not _use_step(session, user, step):
         raise ValidationFailed([("code", _("This code is not correct. Enter the 6-digit code your app shows now."))])
+    user.totp_secret_encrypted = box.encrypt(secret)
     user.totp_enrolled_at = utcnow()
     audit(session, "totp_enrol", obj=user)
     return _replace_recovery_codes(session, user)

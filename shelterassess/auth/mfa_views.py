@@ -28,6 +28,8 @@ from shelterassess.web.redirects import safe_local_path
 
 PENDING_KEY = "_second_factor"
 PENDING_LIFETIME = dt.timedelta(minutes=5)
+#: The secret shown on the setup page, sealed with the TOTP key, until the user confirms it with a code.
+SETUP_KEY = "_totp_setup"
 #: Reachable while a required enrolment is missing.
 OPEN_ENDPOINTS = frozenset({"auth.two_factor_setup", "auth.logout", "auth.set_language", "static", "main.health"})
 
@@ -114,10 +116,11 @@ def two_factor_setup():
     user = current_user._get_current_object()
     if user.totp_enrolled:
         return redirect(url_for("auth.two_factor"))
-    secret = mfa_services.pending_secret(db.session, user, _box())
-    db.session.commit()  # nosemgrep: commit-outside-error-handling (refuses nothing)
+    secret = mfa_services.pending_secret(session.get(SETUP_KEY), _box())
+    session[SETUP_KEY] = _box().encrypt(secret)  # the same key on reload; sealed, and nothing in the database yet
     form = CodeForm()
-    if done := form.submit_to(lambda: mfa_services.confirm_enrolment(db.session, user, form.code.data, _box())):
+    if done := form.submit_to(lambda: mfa_services.confirm_enrolment(db.session, user, secret, form.code.data, _box())):
+        session.pop(SETUP_KEY, None)
         flash(_("Two-factor login is on. From now on you enter a code from your app after your password."), "success")
         return _show_codes(done.result)
     uri = totp.otpauth_uri(secret, user.email)
@@ -148,7 +151,7 @@ def two_factor_regenerate():
         return redirect(url_for("auth.two_factor_setup"))
     form = CodeForm(prefix="regenerate")
     return _guarded(form, lambda: mfa_services.regenerate_recovery_codes(db.session, user, form.code.data, _box()),
-                    lambda codes: _show_codes(codes))
+                    lambda codes: _show_codes(codes), event="totp_codes")
 
 
 @bp.route("/account/two-factor/disable", methods=["POST"])
@@ -164,22 +167,24 @@ def two_factor_disable():
         return redirect(url_for("auth.two_factor"))
 
     return _guarded(form, lambda: mfa_services.disable(db.session, user, form.code.data, _box(), _required_roles()),
-                    done)
+                    done, event="totp_disable")
 
 
-def _guarded(form: CodeForm, action, on_success):
+def _guarded(form: CodeForm, action, on_success, event: str):
     """Run a code-checking ``action`` counted in the login throttle; errors are flashed on the
-    two-factor page."""
+    two-factor page, and a refusal is kept in the audit trail as ``event`` with outcome failure."""
     user = current_user._get_current_object()
     try:
         done = form.submit_to(lambda: mfa_services.guarded_check(db.session, user, _client_address(), _limits(), action))
     except (throttle.AddressThrottled, mfa_services.CodeGuessesLocked):
-        db.session.rollback()
+        audit.record_now(db.session, event, obj=user, outcome="failure", detail="too many attempts")
         minutes = current_app.config["LOGIN_LOCK_MINUTES"]
         flash(_("Too many wrong codes. Wait %(minutes)d minutes, then try again.", minutes=minutes), "error")
         return redirect(url_for("auth.two_factor")), 302, {"Retry-After": str(minutes * 60)}
     if done:
         return on_success(done.result)
+    if form.is_submitted():
+        audit.record_now(db.session, event, obj=user, outcome="failure", detail="wrong code")
     for message in [*form.form_errors, *form.code.errors]:
         flash(message, "error")
     return redirect(url_for("auth.two_factor"))

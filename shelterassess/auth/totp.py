@@ -136,6 +136,18 @@ class SecretBox:
             return None
 
 
-def required_roles(values: Iterable) -> frozenset[str]:
-    """``TOTP_REQUIRED_ROLES`` as role values (the setting may hold :class:`Role` members or strings)."""
-    return frozenset(getattr(v, "value", v) for v in values or ())
+def required_roles(values: Iterable | str | None) -> frozenset[str]:
+    """``TOTP_REQUIRED_ROLES`` as role values. The setting may hold :class:`Role` members or
+    strings, or be one string as set from the environment (``"national_team,admin"``), never
+    read letter by letter. An unknown role raises ``ValueError`` (the app refuses to start:
+    a misspelt role must not silently switch two-factor login off)."""
+    from shelterassess.auth.roles import Role
+
+    if isinstance(values, str):
+        values = [part for part in values.replace(",", " ").split() if part]
+    roles = frozenset(str(getattr(v, "value", v)) for v in values or ())
+    unknown = roles - {role.value for role in Role}
+    if unknown:
+        raise ValueError(f"TOTP_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))}; "
+                         f"use some of: {', '.join(role.value for role in Role)}")
+    return roles

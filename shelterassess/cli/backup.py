@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import sqlite3
 import subprocess  # nosec B404 # runs pg_dump/pg_restore
@@ -67,6 +68,8 @@ def restore_command(file: Path, force: bool) -> None:
         raise click.ClickException(f"{file} is a {LABELS[found]} backup, but the configured database is "
                                    f"{LABELS[kind]}: restore it into a {LABELS[found]} database.")
     expected = _file_revision(file, kind)
+    if kind == "postgresql":
+        _refuse_tables_the_dump_lacks(file)
     counts = row_counts(db.engine)
     filled = {name: n for name, n in counts.items() if n and name != "alembic_version"}
     if filled and not force:
@@ -196,6 +199,19 @@ def _check_sqlite(connection: sqlite3.Connection, path: Path) -> None:
 
 def _pg_dump(url: URL, target: Path) -> None:
     _run([_program("pg_dump"), "--format=custom", "--no-password", f"--file={target}"], url, "pg_dump")
+
+
+def _refuse_tables_the_dump_lacks(file: Path) -> None:
+    """``pg_restore --clean`` drops only what the dump holds: a table added by a later migration
+    would stay beside the restored ones (and the next migration would fail on it). Refuse, and
+    say how to restore into an empty database instead."""
+    listing = _run([_program("pg_restore"), "--list", str(file)], _database_url(), "pg_restore --list")
+    in_dump = set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", listing, re.MULTILINE))
+    extra = sorted(set(inspect(db.engine).get_table_names()) - in_dump)
+    if in_dump and extra:
+        raise click.ClickException(
+            f"The database has tables the backup does not: {', '.join(extra)} (a newer schema). Restore into an "
+            "empty database instead (createdb, point SHELTERASSESS_DATABASE_URL at it, run restore again).")
 
 
 def _pg_restore(file: Path, url: URL) -> None:

@@ -105,7 +105,7 @@ def _audit_denied() -> None:
 
 def _audit_download(response):
     """Every PDF, CSV or spreadsheet sent is kept in the audit trail (who downloaded what)."""
-    if response.status_code == 200 and request.endpoint and request.endpoint != "static":
+    if response.status_code in (200, 206) and request.endpoint and request.endpoint != "static":
         from shelterassess.audit.services import record_download
         from shelterassess.extensions import db
 

@@ -86,9 +86,9 @@ class NoteField(TextAreaField):
         return form is not None and getattr(form, "identifying_first", None) == self.name
 
     @property
-    def identifying_confirmed(self) -> bool:
+    def identifying_digest(self) -> str:
         form = self._owner_form()
-        return bool(form is not None and getattr(form, "identifying_confirmed", False))
+        return getattr(form, "identifying_digest", "") if form is not None else ""
 
 
 def identifying_message(findings: list[Finding]) -> str:
@@ -113,11 +113,22 @@ def identifying_message(findings: list[Finding]) -> str:
              "resident or client.", details=", ".join(quoted))
 
 
-def _identifying_confirmed() -> bool:
+def identifying_digest(texts) -> str:
+    """A fingerprint of the details flagged in ``texts``: the value of the confirmation box. A tick
+    confirms exactly what the warning showed, so a note changed afterwards (a new phone number)
+    is flagged again instead of passing on the old tick."""
+    import hashlib
+
+    details = sorted(" ".join(f.text.split()).casefold() for text in texts for f in find_identifying_details(text))
+    return hashlib.sha256("\x1f".join(details).encode("utf-8")).hexdigest()[:20]
+
+
+def _posted_confirmation() -> str | None:
     from flask import has_request_context, request
 
-    return has_request_context() and request.method == "POST" and \
-        request.form.get(CONFIRM_IDENTIFYING) in ("y", "1", "on", "true")
+    if has_request_context() and request.method == "POST":
+        return request.form.get(CONFIRM_IDENTIFYING)
+    return None
 
 
 class BaseForm(FlaskForm):
@@ -125,6 +136,8 @@ class BaseForm(FlaskForm):
     #: whether the user confirmed them (the templates show the confirmation box when not empty).
     identifying: dict[str, list[Finding]] = {}  # noqa: RUF012 (always replaced, never changed in place)
     identifying_confirmed: bool = False
+    #: The confirmation box's value for what is flagged now (:func:`identifying_digest`).
+    identifying_digest: str = ""
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -133,15 +146,19 @@ class BaseForm(FlaskForm):
     def check_identifying(self) -> bool:
         """Flag every :class:`NoteField` whose text looks identifying; False while unconfirmed."""
         self.identifying = {}
-        self.identifying_confirmed = _identifying_confirmed()
+        flagged = []
         for field in self:
             if isinstance(field, NoteField) and isinstance(field.data, str) and not (
                     field.refused_anyway and field.refused_anyway(field.data)):
                 findings = find_identifying_details(field.data)
                 if findings:
                     self.identifying[field.name] = findings
-                    if not self.identifying_confirmed:
-                        field.errors = list(field.errors) + [identifying_message(findings)]
+                    flagged.append(field)
+        self.identifying_digest = identifying_digest(f.data for f in flagged) if flagged else ""
+        self.identifying_confirmed = bool(flagged) and _posted_confirmation() == self.identifying_digest
+        if not self.identifying_confirmed:
+            for field in flagged:
+                field.errors = list(field.errors) + [identifying_message(self.identifying[field.name])]
         return self.identifying_confirmed or not self.identifying
 
     @property

@@ -156,7 +156,8 @@ _PLACES = tuple(p.lower() for p in (
     "Ninh Thuan", "Phu Tho", "Phu Yen", "Quang Binh", "Quang Nam", "Quang Ngai", "Quang Ninh", "Quang Tri",
     "Soc Trang", "Son La", "Tay Ninh", "Thai Binh", "Thai Nguyen", "Thanh Hoa", "Thua Thien", "Hue", "Tien Giang",
     "Tra Vinh", "Tuyen Quang", "Vinh Long", "Vinh Phuc", "Yen Bai", "Mong Cai", "Mong Cai", "Lao", "Campuchia",
-    "Trung Quoc", "Thai Lan", "Malaysia", "Viet Nam", "Han Quoc", "Nhat Ban", "Dai Loan"))
+    "Trung Quoc", "Thai Lan", "Malaysia", "Viet Nam", "Han Quoc", "Nhat Ban", "Dai Loan", "Phan Thiet",
+    "Phan Rang", "Ha Long", "Ha Tien", "Ha Dong", "Cao Lanh", "Tan An", "Ha Tay"))
 
 _MONEY_AFTER = re.compile(r"\s*(?:d\b|vnd|dong\b|usd|\$|trieu|ty\b|nghin|ngan\b|k\b|%)", re.IGNORECASE)
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
@@ -184,6 +185,15 @@ def _is_name(words: str, after: str = "") -> bool:
     return not any(lowered == place or lowered.startswith(place + " ") for place in _PLACES)
 
 
+#: The most common Vietnamese family names (folded). A capitalised one followed by one to three
+#: capitalised syllables is read as a full name ("Nguyễn Thị Hoa", "Tran Minh Tuan").
+_FAMILIES = ("Nguyen", "Tran", "Le", "Pham", "Hoang", "Huynh", "Phan", "Vu", "Vo", "Dang", "Bui", "Do", "Ho", "Ngo",
+             "Duong", "Ly", "Dinh", "Trinh", "Truong", "Lam", "Luong", "Dao", "Cao", "Mai", "Ha", "Ta", "Doan", "Lu")
+_FULL_NAME = re.compile(r"(?<![\w])(?:" + "|".join(_FAMILIES) + r")((?: [A-Z][a-z]+){1,3})(?![\w])")
+#: Written in lower case, only the least ambiguous family names with the middle names Thị or Văn
+#: ("nguyen thi hoa"); "do van phong" (because of the office) and the like stay unflagged.
+_FULL_NAME_LOWER = re.compile(r"(?<![\w])(?i:nguyen|tran|pham|hoang|huynh|phan|dang|bui|ngo|duong|trinh)"
+                              r" (?i:thi|van)( [A-Za-z]+)(?![\w])")
 _TITLE_FORMS = frozenset(" ".join(unicodedata.normalize("NFC", t).split()) for t in _VI_TITLES + _EN_TITLES)
 
 
@@ -191,6 +201,13 @@ def _written_title(text: str, origin: list[int], start: int, end: int) -> str:
     """The title word as written (NFC, lower case), so that "chỉ" (only) is not taken for "chị"."""
     begin, finish = _original_span(text, origin, start, end)
     return " ".join(unicodedata.normalize("NFC", text[begin:finish]).lower().split())
+
+
+def _inside_place(folded: str, start: int, end: int) -> bool:
+    """Whether the word before ``start`` and the match make a place ("Ho" + "Chi Minh City")."""
+    before = folded[:start].split()[-1:]
+    phrase = " ".join([*before, folded[start:end]]).lower()
+    return any(phrase == place or phrase.startswith(place + " ") for place in _PLACES)
 
 
 def _candidates(text: str, folded: str, origin: list[int]):
@@ -220,8 +237,15 @@ def _candidates(text: str, folded: str, origin: list[int]):
         yield BIRTH_DATE, m.start(), m.end()
     for m in _TITLE_NAME.finditer(folded):
         title_as_written = _written_title(text, origin, m.start(1), m.end(1))
-        if title_as_written in _TITLE_FORMS and _is_name(m.group(2), folded[m.end():m.end() + 30]):
+        if title_as_written in _TITLE_FORMS and _is_name(m.group(2), folded[m.end():m.end() + 30]) \
+                and not _inside_place(folded, m.start(), m.end()):
             yield NAME, m.start(), m.end()
+    for pattern in (_FULL_NAME, _FULL_NAME_LOWER):
+        for m in pattern.finditer(folded):
+            whole = m.group().lower()
+            if not any(whole == place or whole.startswith(place + " ") for place in _PLACES) \
+                    and _is_name(m.group(1).strip(), folded[m.end():m.end() + 30]):
+                yield NAME, m.start(), m.end()
     for m in _LABELLED_NAME.finditer(folded):
         if _is_name(m.group(1), folded[m.end():m.end() + 30]):
             yield NAME, m.start(), m.end()

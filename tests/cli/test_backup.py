@@ -242,3 +242,22 @@ def test_every_table_is_counted(app_ctx):
     counted = row_counts(db.engine)
     assert {t.name for t in db.metadata.sorted_tables} <= set(counted)
     assert counted["user"] == db.session.scalar(select(func.count()).select_from(table("user")))
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL only")
+def test_a_database_with_tables_the_backup_lacks_is_refused(app, world, tmp_path):
+    """pg_restore --clean drops only the dump's tables: over a newer schema it would leave the new
+    tables behind under an older revision. The restore refuses and says what to do."""
+    seed(world)
+    path = backup(app, tmp_path / "backups")
+    with fresh_database(app, tmp_path) as fresh:
+        assert invoke(fresh, "restore", str(path)).exit_code == 0
+        with fresh.app_context():
+            with db.engine.begin() as connection:
+                connection.execute(text("CREATE TABLE later_feature (id integer PRIMARY KEY)"))
+            before = row_counts(db.engine)
+        refused = invoke(fresh, "restore", "--force", str(path))
+        assert refused.exit_code == 1
+        assert "tables the backup does not: later_feature" in refused.output and "empty database" in refused.output
+        with fresh.app_context():
+            assert row_counts(db.engine) == before

@@ -176,3 +176,23 @@ def test_a_number_is_flagged_once():
 
 def test_none_is_nothing():
     assert find_identifying_details(None) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Nguyễn Thị Hoa đã đến hôm qua", "Nguyễn Thị Hoa"),
+    ("Gặp Phạm Văn Đức ở phòng khách", "Phạm Văn Đức"),
+    ("Tran Minh Tuan asked about the lockers", "Tran Minh Tuan"),
+    ("hỏi nguyen thi hoa về tủ khóa", "nguyen thi hoa"),
+    ("Võ Thị Sáu", "Võ Thị Sáu"),
+])
+def test_full_names_without_a_title_are_flagged(text, expected):
+    assert [(f.kind, f.text) for f in find_identifying_details(text)] == [("name", expected)]
+
+
+@pytest.mark.parametrize("text", [
+    "Trụ sở ở TP Hồ Chí Minh", "Ho Chi Minh City office", "Hồ sơ của cơ sở đủ 5 mẫu", "Hồ sơ Lưu trữ",
+    "đóng cửa do văn phòng chuyển", "Đỗ xe ở sân sau", "Trần nhà bị dột", "Chuyển gửi về Cao Bằng",
+    "Đi Phan Thiết", "Tham quan Hạ Long", "Đoàn kiểm tra đến lúc 9 giờ",
+])
+def test_places_and_words_that_start_like_family_names_are_not_flagged(text):
+    assert find_identifying_details(text) == []

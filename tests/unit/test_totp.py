@@ -96,3 +96,20 @@ def test_required_roles_accept_enum_members_and_values():
 
     assert totp.required_roles((Role.ADMIN, "national_team")) == {"admin", "national_team"}
     assert totp.required_roles(()) == frozenset()
+
+
+def test_required_roles_from_the_environment_are_split_not_read_letter_by_letter():
+    assert totp.required_roles("admin") == {"admin"}
+    assert totp.required_roles("national_team, admin") == {"national_team", "admin"}
+    assert totp.required_roles(["admin"]) == {"admin"} and totp.required_roles(()) == frozenset()
+
+
+def test_an_unknown_required_role_stops_the_start(tmp_path, monkeypatch):
+    from shelterassess import create_app
+
+    monkeypatch.setenv("SHELTERASSESS_TOTP_REQUIRED_ROLES", "admn")
+    with pytest.raises(ValueError, match="unknown roles: admn"):
+        create_app({"DATABASE_URL": "sqlite:///" + str(tmp_path / "x.sqlite"), "SECRET_KEY": "k"})
+    monkeypatch.setenv("SHELTERASSESS_TOTP_REQUIRED_ROLES", "admin,national_team")
+    app = create_app({"DATABASE_URL": "sqlite:///" + str(tmp_path / "y.sqlite"), "SECRET_KEY": "k"})
+    assert app.config["TOTP_REQUIRED_ROLES"] == ("admin", "national_team")

@@ -40,9 +40,14 @@ def _assert_warned(response, typed: str, *quoted: str) -> str:
     for q in quoted:
         assert q in text
     assert CONFIRM_BOX in text
-    assert re.search(r'name="confirm_identifying" value="y" id="confirm_identifying"\s*>', text)  # not ticked
+    assert re.search(r'<input type="checkbox" name="confirm_identifying" value="[0-9a-f]{20}" id="[^"]+"\s*>', text)  # not ticked
     assert typed in text
     return text
+
+
+def _box_value(warned_page: str) -> str:
+    """What ticking the confirmation box sends: the fingerprint of the details the warning quoted."""
+    return re.search(r'name="confirm_identifying" value="([0-9a-f]{20})"', warned_page).group(1)
 
 
 # -- the self-assessment area ----------------------------------------------------------------------
@@ -82,7 +87,7 @@ def test_area_note_with_a_phone_number_is_refused_then_confirmed(client, world, 
     after = _score(self_a, a1)
     assert (after.note, after.value, after.version) == (before_note, before_value, before_version)
     assert _score(self_a, area.indicators[1]).version == other_before  # nor any other answer of the area
-    r = post_area(client, url, {**_area_post(world, area, {a1.code: PHONE_NOTE}), "confirm_identifying": "y"})
+    r = post_area(client, url, {**_area_post(world, area, {a1.code: PHONE_NOTE}), "confirm_identifying": _box_value(text)})
     assert r.status_code == 302
     assert _score(self_a, a1).note == PHONE_NOTE
 
@@ -114,11 +119,11 @@ def test_plan_action_description_warns_then_saves(client, world):
     action = plan.actions[0]
     description = "Hỏi ý kiến em Nguyễn Thị Hoa (CCCD 001098012345) về tủ khóa"
     r = client.post(f"/plans/actions/{action.id}/edit", data=plf.action_form(world, action, description=description))
-    _assert_warned(r, description, 'an ID or passport number ("001098012345")', "em Nguyễn Thị Hoa")
+    warned = _assert_warned(r, description, 'an ID or passport number ("001098012345")', "em Nguyễn Thị Hoa")
     db.session.expire_all()
     assert db.session.get(PlanAction, action.id).description != description
     r = client.post(f"/plans/actions/{action.id}/edit",
-                    data={**plf.action_form(world, action, description=description), "confirm_identifying": "y"})
+                    data={**plf.action_form(world, action, description=description), "confirm_identifying": _box_value(warned)})
     assert r.status_code == 302
     db.session.expire_all()
     assert db.session.get(PlanAction, action.id).description == description
@@ -155,9 +160,9 @@ def test_follow_up_note_warns_then_saves(client, world):
     data[key] = note
     before = _visit_results(visit.id)
     r = client.post(f"/follow-ups/{visit.id}", data=data)
-    _assert_warned(r, note, 'a person\'s name ("Ms Hoa")', 'an e-mail address ("hoa.tran@example.com")')
+    warned = _assert_warned(r, note, 'a person\'s name ("Ms Hoa")', 'an e-mail address ("hoa.tran@example.com")')
     assert _visit_results(visit.id) == before
-    r = client.post(f"/follow-ups/{visit.id}", data={**data, "confirm_identifying": "y"})
+    r = client.post(f"/follow-ups/{visit.id}", data={**data, "confirm_identifying": _box_value(warned)})
     assert r.status_code == 302
     assert note in [row[2] for row in _visit_results(visit.id)]
 
@@ -183,10 +188,10 @@ def test_funding_adjustment_reason_warns_then_saves(client, world):
     url = f"/funding/{fround.id}/lines/{line.id}/adjust"
     data = {"amount": "2.000.000", "reason": reason, "version": line.version}
     r = client.post(url, data=data)
-    _assert_warned(r, reason, 'a phone number ("+84 24 3826 1234")', 'a person\'s name ("Mr Binh")')
+    warned = _assert_warned(r, reason, 'a phone number ("+84 24 3826 1234")', 'a person\'s name ("Mr Binh")')
     db.session.expire_all()
     assert db.session.get(AllocationLine, line.id).amount_vnd == amount_before
-    assert client.post(url, data={**data, "confirm_identifying": "y"}).status_code == 302
+    assert client.post(url, data={**data, "confirm_identifying": _box_value(warned)}).status_code == 302
     db.session.expire_all()
     assert db.session.get(AllocationLine, line.id).amount_vnd == 2_000_000
     assert [e.reason for e in fround.events if e.action == "adjusted"] == [reason]
@@ -223,9 +228,9 @@ def test_escalation_description_warns_then_saves(client, world):
     # A name written without diacritics: the escalation's own stricter check does not know it.
     description = "The night guard locks chi Lan in the girls' dormitory after 21:00 every night."
     r = client.post("/toolkit/escalations/new", data=_escalation_form(world, description))
-    _assert_warned(r, description, 'a person\'s name ("chi Lan")')
+    warned = _assert_warned(r, description, 'a person\'s name ("chi Lan")')
     assert _escalations() == 0
-    confirmed = {**_escalation_form(world, description), "confirm_identifying": "y"}
+    confirmed = {**_escalation_form(world, description), "confirm_identifying": _box_value(warned)}
     r = client.post("/toolkit/escalations/new", data=confirmed)
     assert r.status_code == 302
     assert _escalations() == 1
@@ -266,11 +271,11 @@ def test_peer_reconcile_reason_warns_then_saves(client, world):
     reason = "Anh Tuấn, sinh năm 1990, showed the register"
     agreed = {"A1": ("2", reason), "A2": ("na", ""), "B1": ("3", ""), "B2": ("2", "")}
     r = client.post(url, data=_reconcile_data(world, agreed))
-    _assert_warned(r, reason, 'a person\'s name ("Anh Tuấn")', 'a date of birth ("sinh năm 1990")')
+    warned = _assert_warned(r, reason, 'a person\'s name ("Anh Tuấn")', 'a date of birth ("sinh năm 1990")')
     assert pf.find_agreed(world) is None or all(
         s.note != reason for s in db.session.scalars(select(Score).where(
             Score.assessment_id == pf.find_agreed(world).id)))  # an agreed score's reason is its note
-    r = client.post(url, data={**_reconcile_data(world, agreed), "confirm_identifying": "y"})
+    r = client.post(url, data={**_reconcile_data(world, agreed), "confirm_identifying": _box_value(warned)})
     assert r.status_code == 302
     db.session.expire_all()
     agreed_a = pf.find_agreed(world)
@@ -299,3 +304,22 @@ def test_drop_reason_warns_and_keeps_the_action(client, world):
     _assert_warned(r, reason, 'a date of birth ("DOB: 12/03/1960")')
     db.session.expire_all()
     assert db.session.get(PlanAction, action.id).status != "dropped"
+
+
+def test_a_tick_confirms_only_the_details_it_was_shown(client, world):
+    """A note changed after the warning (another phone number) is flagged again, whatever the old
+    tick; a made-up box value confirms nothing; a page shown again never comes back ticked."""
+    plan = plf.complete_plan(world)
+    db.session.commit()
+    login(client, world.manager_b)
+    action = plan.actions[0]
+    first = "Gọi chị Mai 0912 345 678 trước khi đến"
+    warned = _assert_warned(client.post(f"/plans/actions/{action.id}/edit",
+                                        data=plf.action_form(world, action, description=first)), first)
+    changed = "Gọi chị Mai 0987 654 321 trước khi đến"
+    for value in (_box_value(warned), "y", "0" * 20):
+        r = client.post(f"/plans/actions/{action.id}/edit",
+                        data={**plf.action_form(world, action, description=changed), "confirm_identifying": value})
+        _assert_warned(r, changed, 'a phone number ("0987 654 321")')
+    db.session.expire_all()
+    assert db.session.get(PlanAction, action.id).description not in (first, changed)

@@ -73,3 +73,24 @@ def test_turning_off_and_admin_reset_are_audited_without_the_reason(app, client,
     reset = [e for e in events(world.manager_b.id) if e.action == "totp_reset"]
     assert len(reset) == 1 and reset[0].user_id == world.admin.id
     assert "marker 7Q" not in all_audit_text()
+
+
+def test_a_wrong_code_on_the_two_factor_page_is_audited_as_a_failure(app, client, world):
+    secret = enrol(app, world.staff_a)
+    client.post("/login", data={"email": world.staff_a.email, "password": PASSWORD})
+    client.post("/login/code", data={"code": now_code(secret)})
+    client.post("/account/two-factor/disable", data={"disable-code": wrong_code(secret)})
+    client.post("/account/two-factor/recovery-codes", data={"regenerate-code": wrong_code(secret)})
+    failed = [(e.action, e.outcome, e.detail) for e in events(world.staff_a.id) if e.outcome == "failure"]
+    assert failed == [("totp_disable", "failure", "wrong code"), ("totp_codes", "failure", "wrong code")]
+    assert db.session.get(type(world.staff_a), world.staff_a.id).totp_enrolled  # still on
+
+
+def test_opening_the_setup_page_changes_nothing_in_the_database(client, world):
+    login(client, world.staff_a)
+    before = len(events())
+    for _ in range(2):
+        assert client.get("/account/two-factor/setup").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(type(world.staff_a), world.staff_a.id).totp_secret_encrypted is None
+    assert len(events()) == before
