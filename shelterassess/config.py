@@ -74,6 +74,8 @@ class DefaultConfig:
     #: Per-indicator weighted kappa across facilities (national view) is shown only from this
     #: many self/peer pairs scored by both; below it the page and PDF show "–" with a footnote.
     KAPPA_MIN_PAIRS = 5
+    #: Rows per page of every paginated list and national table (``?page=N``).
+    PAGE_SIZE = 50
     #: What a new funding round's form proposes (the national team may change both per round):
     #: the rounding unit of proposed amounts (whole đồng) and the need points a red flag adds.
     #: See docs/allocation.md.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments.domain import Answer, SheetScore, score_sheet
@@ -81,15 +81,15 @@ def answered_counts(session: Session, assessment_ids: list[int]) -> dict[int, tu
     return {aid: (int(a or 0), int(t)) for aid, a, t in rows}
 
 
-def national_self_assessments(
-    session: Session, round_id: int | None = None, province_id: int | None = None, status: str | None = None
-) -> list[ProgressRow]:
+def national_self_assessments_query(round_id: int | None = None, province_id: int | None = None,
+                                    status: str | None = None) -> Select:
+    """Self-assessments, newest round first, then by facility code and id; filtered in SQL."""
     query = (
         select(Assessment)
         .join(Facility, Assessment.facility_id == Facility.id)
         .join(Round, Assessment.round_id == Round.id)
         .where(Assessment.kind == AssessmentKind.SELF.value)
-        .order_by(Round.name.desc(), Facility.code)
+        .order_by(Round.name.desc(), Facility.code, Assessment.id)
     )
     if round_id:
         query = query.where(Assessment.round_id == round_id)
@@ -97,17 +97,32 @@ def national_self_assessments(
         query = query.where(Facility.province_id == province_id)
     if status:
         query = query.where(Assessment.status == status)
-    items = list(session.scalars(query))
+    return query
+
+
+def progress_rows(session: Session, items: list[Assessment]) -> list[ProgressRow]:
+    """Rows for the given assessments (a page of them): two more queries whatever their number."""
     counts = answered_counts(session, [a.id for a in items])
-    agreed = finalised_agreed(session, {a.round_id for a in items})
+    agreed = finalised_agreed(session, {a.round_id for a in items}, {a.facility_id for a in items})
     return [ProgressRow(a, *counts.get(a.id, (0, 0)), agreed.get((a.facility_id, a.round_id))) for a in items]
 
 
-def finalised_agreed(session: Session, round_ids: set[int]) -> dict[tuple[int, int], Assessment]:
-    """(facility id, round id) -> the finalised agreed assessment, for the given rounds, in one query."""
-    if not round_ids:
+def national_self_assessments(
+    session: Session, round_id: int | None = None, province_id: int | None = None, status: str | None = None
+) -> list[ProgressRow]:
+    items = list(session.scalars(national_self_assessments_query(round_id, province_id, status)))
+    return progress_rows(session, items)
+
+
+def finalised_agreed(session: Session, round_ids: set[int],
+                     facility_ids: set[int] | None = None) -> dict[tuple[int, int], Assessment]:
+    """(facility id, round id) -> the finalised agreed assessment, for the given rounds (and facilities), in one query."""
+    if not round_ids or facility_ids == set():
         return {}
-    rows = session.scalars(select(Assessment).where(
+    query = select(Assessment).where(
         Assessment.kind == AssessmentKind.AGREED.value, Assessment.status == AssessmentStatus.SUBMITTED.value,
-        Assessment.round_id.in_(round_ids)))
+        Assessment.round_id.in_(round_ids))
+    if facility_ids is not None:
+        query = query.where(Assessment.facility_id.in_(facility_ids))
+    rows = session.scalars(query)
     return {(a.facility_id, a.round_id): a for a in rows}

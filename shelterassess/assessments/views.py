@@ -16,6 +16,7 @@ from shelterassess.rounds import queries as round_queries
 from shelterassess.rounds.models import Round
 from shelterassess.web.forms import commit_or_flash
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.pagination import paginate
 from shelterassess.web.params import bounded_int
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -32,9 +33,11 @@ def national():
     require(perm.can_view_all_assessments(current_user))
     round_id = request.args.get("round", type=bounded_int)
     status = request.args.get("status") if request.args.get("status") in {s.value for s in AssessmentStatus} else None
-    rows = queries.national_self_assessments(db.session, round_id=round_id, status=status)
-    return render_template("assessments/national.html", rows=rows, rounds=round_queries.all_rounds(db.session),
-                           round_id=round_id, status=status)
+    page = paginate(db.session, queries.national_self_assessments_query(round_id=round_id, status=status),
+                    request.args)
+    rows = queries.progress_rows(db.session, page.items)
+    return render_template("assessments/national.html", rows=rows, page=page,
+                           rounds=round_queries.all_rounds(db.session), round_id=round_id, status=status)
 
 
 @bp.route("/start", methods=["POST"])

@@ -22,6 +22,7 @@ from shelterassess.comparisons.report_data import AreaHead, red_flag_keys
 from shelterassess.facilities.models import Facility
 from shelterassess.i18n import localized
 from shelterassess.rounds.models import Round
+from shelterassess.web.pagination import Page, bounded_number
 
 SORT_FIXED = ("facility", "province", "overall", "red-flags")
 #: The ``province`` filter value of the "Other provinces" group (anonymised mode).
@@ -87,6 +88,8 @@ class NationalSummary:
     low_agreement: tuple[IndicatorAgreement, ...]
     kappa_min_pairs: int = 1
     min_facilities_per_province: int = MIN_FACILITIES_PER_PROVINCE
+    #: the page of ``rows`` shown (the web page); ``None`` when ``rows`` holds every row (PDF, workshop pack)
+    page: Page | None = None
 
     @property
     def sort_keys(self) -> tuple[str, ...]:
@@ -153,8 +156,14 @@ def provinces(facilities: list[Facility], with_result: list[int], anonymised: bo
 # -- the summary ------------------------------------------------------------------------
 
 def national_summary(session: Session, round_: Round, params: NationalParams, language: str,
-                     kappa_min_pairs: int = 1) -> NationalSummary:
-    """``kappa_min_pairs``: per-indicator kappa is shown only from this many pairs (``KAPPA_MIN_PAIRS``)."""
+                     kappa_min_pairs: int = 1, page_number: int | None = None,
+                     page_size: int = 50) -> NationalSummary:
+    """``kappa_min_pairs``: per-indicator kappa is shown only from this many pairs (``KAPPA_MIN_PAIRS``).
+
+    With ``page_number``, ``rows`` holds only that page (bounded to the last one) and red-flag
+    codes are read for its facilities only; means and agreement always cover every matching
+    facility. The number of queries does not depend on the number of facilities.
+    """
     areas = tuple(AreaHead(a.key, a.code, localized(a, "title", language)) for a in round_.sheet.areas)
     every = queries.round_facilities(session, round_.id)
     agreed = queries.agreed_results(session, round_.id)
@@ -162,11 +171,24 @@ def national_summary(session: Session, round_: Round, params: NationalParams, la
     params = _valid_params(groups.valid(params), areas)
     facilities = [f for f in every if groups.matches(f.province_id, params)]
     codes = anonymous_codes(round_.id, [f.id for f in every]) if params.anonymised else {}
-    flags = _red_flags(session, round_, agreed)
     area_positions = {a.id: i for i, a in enumerate(round_.sheet.areas)}
+    # Red-flag codes need every score of an agreed result: all of them only when sorting by them.
+    all_flags = page_number is None or params.sort == "red-flags"
+    flags = _red_flags(session, round_, agreed if all_flags else {})
     rows = [_national_row(f, agreed.get(f.id), area_positions, codes, groups.label(f.province_id),
                           flags.get(f.id, ())) for f in facilities]
     means, counts = _means(rows, len(areas))
+    rows = sort_rows(rows, params, areas)
+    page = None
+    if page_number is not None:
+        number = bounded_number(page_number, len(rows), page_size)
+        shown = rows[(number - 1) * page_size: number * page_size]
+        if not all_flags:
+            page_flags = _red_flags(session, round_, {r.facility_id: agreed[r.facility_id]
+                                                      for r in shown if r.facility_id in agreed})
+            shown = [replace(r, red_flags=page_flags.get(r.facility_id, ())) for r in shown]
+        page = Page(items=shown, number=number, size=page_size, total=len(rows))
+        rows = shown
     pairs = queries.national_pairs(session, round_.id, [f.id for f in facilities])
     per_indicator = {ind.key: agreement(pairs.get(ind.key, []), min_kappa_pairs=kappa_min_pairs)
                      for ind in round_.sheet.indicators}
@@ -175,11 +197,11 @@ def national_summary(session: Session, round_: Round, params: NationalParams, la
     return NationalSummary(
         language=language, round_id=round_.id, round_name=round_.name, params=params,
         province_name=groups.selected(params), provinces=groups.options(), areas=areas,
-        rows=tuple(sort_rows(rows, params, areas)), means=means, mean_counts=counts,
+        rows=tuple(rows), means=means, mean_counts=counts,
         overall_agreement=agreement(p for ps in pairs.values() for p in ps),
         indicators=tuple(lines.values()),
         low_agreement=tuple(lines[key] for key in low_agreement_indicators(per_indicator)),
-        kappa_min_pairs=kappa_min_pairs,
+        kappa_min_pairs=kappa_min_pairs, page=page,
     )
 
 

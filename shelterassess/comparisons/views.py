@@ -25,6 +25,7 @@ from shelterassess.reports.renderers.national import NationalRenderer
 from shelterassess.rounds import queries as round_queries
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.pagination import page_size, requested_page
 from shelterassess.web.params import int_or_none
 
 bp = Blueprint("comparisons", __name__, url_prefix="/comparisons")
@@ -105,9 +106,12 @@ def _national_params() -> NationalParams:
     )
 
 
-def _national_summary(round_: Round, params: NationalParams, language: str):
+def _national_summary(round_: Round, params: NationalParams, language: str, paginated: bool = False):
+    """The whole table (PDF), or with ``paginated`` the page asked for by ``?page=`` (web page)."""
     return national_summary(db.session, round_, params, language,
-                            kappa_min_pairs=current_app.config["KAPPA_MIN_PAIRS"])
+                            kappa_min_pairs=current_app.config["KAPPA_MIN_PAIRS"],
+                            page_number=requested_page(request.args) if paginated else None,
+                            page_size=page_size())
 
 
 @bp.route("/rounds/<int:round_id>/national")
@@ -115,7 +119,7 @@ def _national_summary(round_: Round, params: NationalParams, language: str):
 def national(round_id: int):
     require(perm.can_view_national_comparison(current_user))
     round_ = get_or_404(Round, round_id)
-    data = _national_summary(round_, _national_params(), current_language())
+    data = _national_summary(round_, _national_params(), current_language(), paginated=True)
     chart = display.svg(display.national_chart(data), "national-chart")
     return render_template("comparisons/national.html", data=data, round=round_, chart=chart)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from shelterassess.facilities.models import Facility, FacilityType, Province
@@ -37,8 +37,9 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def list_facilities(session: Session, filters: FacilityFilter = FacilityFilter()) -> list[Facility]:
-    query = select(Facility).order_by(Facility.code)
+def facilities_query(filters: FacilityFilter = FacilityFilter()) -> Select:
+    """The filtered facilities, ordered by code then id (both indexed), for a page or the whole list."""
+    query = select(Facility).order_by(Facility.code, Facility.id)
     if filters.province_id:
         query = query.where(Facility.province_id == filters.province_id)
     if filters.type:
@@ -48,7 +49,11 @@ def list_facilities(session: Session, filters: FacilityFilter = FacilityFilter()
     if filters.text:
         pattern = _like_pattern(filters.text)
         query = query.where(or_(Facility.code.ilike(pattern, escape="\\"), Facility.name.ilike(pattern, escape="\\")))
-    return list(session.scalars(query))
+    return query
+
+
+def list_facilities(session: Session, filters: FacilityFilter = FacilityFilter()) -> list[Facility]:
+    return list(session.scalars(facilities_query(filters)))
 
 
 def all_provinces(session: Session) -> list[Province]:

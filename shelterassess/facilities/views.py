@@ -16,6 +16,7 @@ from shelterassess.facilities.forms import FACILITY_TYPE_LABELS, FacilityForm
 from shelterassess.facilities.models import Facility
 from shelterassess.i18n import localized
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.pagination import paginate
 
 bp = Blueprint("facilities", __name__, url_prefix="/facilities")
 
@@ -36,8 +37,8 @@ def _provinces() -> list[tuple[int, str]]:
 def index():
     require(perm.can_list_facilities(current_user))
     filters = queries.FacilityFilter.from_args(request.args)
-    facilities = queries.list_facilities(db.session, filters)
-    return render_template("facilities/index.html", facilities=facilities, filters=filters,
+    page = paginate(db.session, queries.facilities_query(filters), request.args)
+    return render_template("facilities/index.html", page=page, facilities=page.items, filters=filters,
                            provinces=_provinces(), type_labels=FACILITY_TYPE_LABELS)
 
 
