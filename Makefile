@@ -10,7 +10,7 @@ DEMO_PASSWORD ?= demo-password-2027
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations translations-update chromium db demo bench clean scan scan-static scan-setup
+.PHONY: run test setup translations translations-update chromium db demo bench clean scan scan-static scan-setup sbom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,3 +85,16 @@ scan-static: $(SCAN_VENV)/.installed
 # scan-static, then the app with demo data on 127.0.0.1 under wapiti and sqlmap (scan/run.py).
 scan: setup scan-setup scan-static
 	$(BIN)/python scan/run.py $(SCAN_ARGS)
+
+# A CycloneDX SBOM of the app's installed dependencies (checklist item 36), offline, in build/.
+SBOM_VENV := .venv-sbom
+
+$(SBOM_VENV)/.installed: requirements-sbom.lock
+	$(PYTHON) -m venv $(SBOM_VENV)
+	$(SBOM_VENV)/bin/pip install --quiet -r requirements-sbom.lock
+	touch $@
+
+sbom: setup $(SBOM_VENV)/.installed
+	mkdir -p build
+	$(SBOM_VENV)/bin/cyclonedx-py environment --of JSON --output-reproducible -o build/sbom.cdx.json $(VENV)
+	@echo "SBOM written to build/sbom.cdx.json"

@@ -40,10 +40,11 @@ WAPITI_MODULES = "cookieflags,csp,exec,file,http_headers,permanentxss,redirect,s
 #: Never crawled nor attacked: they end the session or change the scanner's own account.
 EXCLUDED_PATHS = ("/logout", "/language", "/account/*", "/login/code")
 
-#: Wapiti findings that are false positives here: (category, path regex, reason).
+#: Wapiti findings that are false positives here: (category, regex over "path info", reason).
 #: Every entry needs a reason a reviewer can check.
 FALSE_POSITIVES: list[tuple[str, str, str]] = [
-    ("Secure Flag cookie", r".*",
+    # Only the session cookie, on any path: any other cookie without Secure is a finding.
+    ("Secure Flag cookie", r"in the cookie : shelterassess_session\s*$",
      "the scan serves plain HTTP on 127.0.0.1; behind HTTPS (HTTPS=true, or a request that came over HTTPS) the "
      "session cookie is Secure, asserted by tests/web/test_auth_hardening.py"),
 ]
@@ -265,7 +266,7 @@ def _wapiti_findings(report: dict, label: str) -> list[str]:
             for entry in entries:
                 path = entry.get("path", "")
                 reason = next((r for cat, pattern, r in FALSE_POSITIVES
-                               if cat == category and re.search(pattern, path)), None)
+                               if cat == category and re.search(pattern, f"{path} {entry.get('info', '')}")), None)
                 summary = f"wapiti ({label}) {category}: {entry.get('method', '')} {path} {entry.get('parameter') or ''}"
                 summary += f" - {entry.get('info', '')}".rstrip(" -")
                 if reason:
