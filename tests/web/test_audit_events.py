@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from shelterassess.assessments import services as assessment_services
-from shelterassess.assessments.models import Assessment, Score
+from shelterassess.assessments.models import Score
 from shelterassess.audit.models import AuditEvent
 from shelterassess.extensions import db
 from tests.area_posts import post_area
 from tests.conftest import PASSWORD, login
+from tests.web.test_self_assessment import _area_data, _start
 
 
 def _events(**where) -> list[AuditEvent]:
@@ -29,18 +30,6 @@ def _since(last: int) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.id > last).order_by(AuditEvent.id)))
 
 
-def _start(client, world) -> Assessment:
-    assert client.post("/assessments/start", data={"round_id": world.round.id}).status_code == 302
-    return db.session.scalar(select(Assessment).where(Assessment.facility_id == world.facility_a.id))
-
-
-def _area_data(area, values, notes=None):
-    data = {}
-    for ind, value in zip(area.indicators, values):
-        data[f"score-{ind.id}"] = value
-        data[f"evidence-{ind.id}"] = ["observation"]
-        data[f"note-{ind.id}"] = (notes or {}).get(ind.code, "")
-    return data
 
 
 def test_login_success_is_recorded_with_who_and_where(client, world):

@@ -12,11 +12,10 @@ from shelterassess.peer.models import TrainingSession as Training
 from shelterassess.auth.models import User
 from shelterassess.extensions import db
 from shelterassess.funding.models import FundingRound
-from shelterassess.plans import action_services
-from shelterassess.plans.models import PlanAction, PlanEvent
 from tests import followup_fixtures as ff
 from tests import plan_fixtures as plf
 from tests.conftest import login
+from tests.web.test_plans_actions import _state, draft  # noqa: F401 (the plan pages' own helper and fixture)
 
 HUGE = str(2**64)
 TOO_BIG_FOR_BIGINT = str(2**63)
@@ -84,19 +83,6 @@ def test_user_display_name_refuses_control_characters(client, world, name):
 
 # -- bounded numbers on the plan pages ----------------------------------------------------------
 
-def _state(plan_id: int):
-    db.session.expire_all()
-    actions = db.session.scalars(select(PlanAction).where(PlanAction.plan_id == plan_id).order_by(PlanAction.id))
-    events = db.session.scalar(select(func.count(PlanEvent.id)).where(PlanEvent.plan_id == plan_id))
-    return [action_services.snapshot(a) | {"version": a.version} for a in actions], events
-
-
-@pytest.fixture
-def draft(client, world):
-    plan = plf.complete_plan(world)
-    db.session.commit()
-    login(client, world.manager_b)
-    return plan
 
 
 @pytest.mark.parametrize("changes, message", [
