@@ -91,6 +91,46 @@ class Client:
         return self.request("GET", path)
 
 
+def pause_after(monkeypatch, module, name: str, path_end: str = "", seconds: float = 1.0) -> threading.Event:
+    """Make ``module.name`` pause ``seconds`` after it returns, once per request, in requests to
+    a path ending in ``path_end``. The returned event is set when the first pause begins: the
+    request is then inside the window between its check and its commit (holding any lock it
+    took before), which :func:`run_in_window` opens the second request in."""
+    import time
+
+    from flask import g, has_request_context, request
+
+    original, reached = getattr(module, name), threading.Event()
+
+    def paused(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if has_request_context() and request.path.endswith(path_end) and not g.get("_race_paused"):
+            g._race_paused = True
+            reached.set()
+            time.sleep(seconds)
+        return result
+
+    monkeypatch.setattr(module, name, paused)
+    return reached
+
+
+def run_in_window(first, second, reached: threading.Event, timeout: float = 30):
+    """Start ``first`` in a thread; once it is inside its pause (``reached``, see
+    :func:`pause_after`), run ``second``; return both results. Unlike :func:`run_together`,
+    the order does not depend on how fast each thread is scheduled on a loaded machine."""
+    results: list = [None, None]
+
+    def run_first():
+        results[0] = first()
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    assert reached.wait(timeout), "the first request never reached its pause"
+    results[1] = second()
+    thread.join(timeout=60)
+    return results
+
+
 def run_together(*calls, gap: float = 0.3):
     """Start every call in its own thread, ``gap`` seconds apart in the given order; return their results."""
     import time

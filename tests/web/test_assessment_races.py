@@ -6,32 +6,13 @@ Each test widens the window between a service's check and its commit with a paus
 ``services.lock_assessment`` the other request would slip in (checked by hand: with
 ``lock_rows`` a no-op in ``shelterassess.assessments.services``, every test here fails).
 """
-import time
-
 import pytest
-from flask import g, request
 
 from shelterassess.assessments import queries, services
 from shelterassess.assessments.models import Assessment, AssessmentEvent
 from shelterassess.extensions import db
 from tests import peer_scoring_fixtures as pf
-from tests.served import Client, run_together, served  # noqa: F401 (fixture)
-
-PAUSE = 1.0
-
-
-def _pause_once_after(monkeypatch, module, name, path_end: str):
-    """Pause once per request, after ``module.name`` returns, in requests to a path ending in ``path_end``."""
-    original = getattr(module, name)
-
-    def slow(*args, **kwargs):
-        result = original(*args, **kwargs)
-        if request and request.path.endswith(path_end) and not g.get("_race_paused"):
-            g._race_paused = True
-            time.sleep(PAUSE)
-        return result
-
-    monkeypatch.setattr(module, name, slow)
+from tests.served import Client, pause_after, run_in_window, served  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -69,16 +50,16 @@ def test_a_save_arriving_while_the_assessment_is_submitted(world, draft, served,
     area = world.sheet.areas[0]
     data = _area_post(draft, area, ["0", "1"])
     staff, manager = Client(served, world.staff_a), Client(served, world.manager_a)
-    _pause_once_after(monkeypatch, queries, "compute_score", "/submit")
-    submit, save = run_together(
+    reached = pause_after(monkeypatch, queries, "compute_score", "/submit")
+    submit, save = run_in_window(
         lambda: manager.post(f"/assessments/{draft.id}/submit"),
         lambda: staff.post(f"/assessments/{draft.id}/areas/{area.id}", data=data),
+        reached,
     )
-    assert submit[0] == 302 and save[0] in (200, 302), (submit[0], save[0])
+    assert submit[0] == 302 and save[0] == 200, (submit[0], save[0])
     assessment = _assert_results_match_scores(draft.id)
     assert assessment.is_submitted
-    if save[0] == 200:
-        assert "submitted and is read-only" in save[1]
+    assert "submitted and is read-only" in save[1]
 
 
 def test_a_submission_arriving_while_an_area_is_saved(world, draft, served, monkeypatch):  # noqa: F811
@@ -86,10 +67,11 @@ def test_a_submission_arriving_while_an_area_is_saved(world, draft, served, monk
     area = world.sheet.areas[0]
     data = _area_post(draft, area, ["0", "1"])
     staff, manager = Client(served, world.staff_a), Client(served, world.manager_a)
-    _pause_once_after(monkeypatch, services, "_check_input", f"/areas/{area.id}")
-    save, submit = run_together(
+    reached = pause_after(monkeypatch, services, "_check_input", f"/areas/{area.id}")
+    save, submit = run_in_window(
         lambda: staff.post(f"/assessments/{draft.id}/areas/{area.id}", data=data),
         lambda: manager.post(f"/assessments/{draft.id}/submit"),
+        reached,
     )
     assert save[0] == 302 and submit[0] == 302, (save[0], submit[0])
     assessment = _assert_results_match_scores(draft.id)
@@ -101,10 +83,11 @@ def test_two_saves_of_the_same_area_at_once(world, draft, served, monkeypatch): 
     area = world.sheet.areas[0]
     first, second = _area_post(draft, area, ["0", "1"]), _area_post(draft, area, ["1", "2"])
     staff, manager = Client(served, world.staff_a), Client(served, world.manager_a)
-    _pause_once_after(monkeypatch, services, "_check_input", f"/areas/{area.id}")
-    one, two = run_together(
+    reached = pause_after(monkeypatch, services, "_check_input", f"/areas/{area.id}")
+    one, two = run_in_window(
         lambda: staff.post(f"/assessments/{draft.id}/areas/{area.id}", data=first),
         lambda: manager.post(f"/assessments/{draft.id}/areas/{area.id}", data=second),
+        reached,
     )
     assert one[0] == 302 and two[0] == 200, (one[0], two[0])
     assert "Someone else changed A1, A2 since you opened this page" in two[1]
@@ -116,10 +99,11 @@ def test_two_saves_of_the_same_area_at_once(world, draft, served, monkeypatch): 
 def test_submitting_twice_at_once_submits_once(world, draft, served, monkeypatch):  # noqa: F811
     """Two clicks on "Submit": one submission, then a clear message (no duplicate area result)."""
     manager_1, manager_2 = Client(served, world.manager_a), Client(served, world.manager_a)
-    _pause_once_after(monkeypatch, queries, "compute_score", "/submit")
-    one, two = run_together(
+    reached = pause_after(monkeypatch, queries, "compute_score", "/submit")
+    one, two = run_in_window(
         lambda: manager_1.post(f"/assessments/{draft.id}/submit"),
         lambda: manager_2.post(f"/assessments/{draft.id}/submit"),
+        reached,
     )
     assert one[0] == 302 and two[0] == 302, (one[0], two[0])
     _assert_results_match_scores(draft.id)

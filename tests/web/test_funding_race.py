@@ -5,25 +5,10 @@ the two, so one is refused with the budget message and the stored total never ex
 Checked by hand: with ``services.lock`` a no-op, the round's version column still refuses the second
 save (as stale, not with the budget message: this test then fails); with the version bump removed
 too, both are saved and the total goes 2 000 000 over the budget."""
-import time
-
 from shelterassess.extensions import db
 from shelterassess.funding import domain, services
 from tests import funding_fixtures as ff
-from tests.served import Client, run_together, served  # noqa: F401 (fixture)
-
-PAUSE = 1.0
-
-
-def _slow(monkeypatch, module, name):
-    original = getattr(module, name)
-
-    def slow(*args, **kwargs):
-        result = original(*args, **kwargs)
-        time.sleep(PAUSE)
-        return result
-
-    monkeypatch.setattr(module, name, slow)
+from tests.served import Client, pause_after, run_in_window, served  # noqa: F401 (fixture)
 
 
 def test_two_adjustments_that_together_exceed_the_budget(world, served, monkeypatch):  # noqa: F811
@@ -34,12 +19,13 @@ def test_two_adjustments_that_together_exceed_the_budget(world, served, monkeypa
     db.session.commit()
     b_fi, b_other = ff.line(world, "RC-B", ff.FI), ff.line(world, "RC-B", ff.OT)
     first, second = Client(served, world.national), Client(served, world.national_2)
-    _slow(monkeypatch, domain, "adjustment_problems")  # the totals are checked, nothing written yet
-    results = run_together(
+    reached = pause_after(monkeypatch, domain, "adjustment_problems")  # the totals are checked, nothing written yet
+    results = run_in_window(
         lambda: first.post(f"/funding/{fround.id}/lines/{b_fi.id}/adjust",
                            data={"amount": "4.000.000", "reason": "The play corner needs a fence too"}),
         lambda: second.post(f"/funding/{fround.id}/lines/{b_other.id}/adjust",
                             data={"amount": "3.000.000", "reason": "Interpreters for the whole year"}),
+        reached,
     )
     statuses = sorted(status for status, _body in results)
     assert statuses == [200, 302], statuses

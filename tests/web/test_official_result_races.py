@@ -2,25 +2,10 @@
 SQLite and PostgreSQL. Each test widens the window between a service's check and its
 commit with a pause, so that without the row locks of ``shelterassess.db.lock_rows`` the
 other request would slip in (checked by hand: with ``lock_rows`` a no-op, each test fails)."""
-import time
-
 from shelterassess.assessments import peer_queries, release_services
 from shelterassess.extensions import db
 from tests import peer_scoring_fixtures as pf
-from tests.served import Client, run_together, served  # noqa: F401 (fixture)
-
-PAUSE = 1.0
-
-
-def _slow(monkeypatch, module, name):
-    original = getattr(module, name)
-
-    def slow(*args, **kwargs):
-        result = original(*args, **kwargs)
-        time.sleep(PAUSE)
-        return result
-
-    monkeypatch.setattr(module, name, slow)
+from tests.served import Client, pause_after, run_in_window, served  # noqa: F401 (fixture)
 
 
 def test_reopening_the_self_assessment_while_the_lead_finalises(world, served, monkeypatch):  # noqa: F811
@@ -36,10 +21,11 @@ def test_reopening_the_self_assessment_while_the_lead_finalises(world, served, m
     db.session.commit()
     self_id = world.self_a.id
     lead, national = Client(served, world.manager_b), Client(served, world.national)
-    _slow(monkeypatch, peer_queries, "reconciliation_data")  # the finalisation has read the self-assessment
-    finalise, reopen = run_together(
+    reached = pause_after(monkeypatch, peer_queries, "reconciliation_data")  # the finalisation has read the self-assessment
+    finalise, reopen = run_in_window(
         lambda: lead.post(f"/peer/reconcile/{world.facility_a.id}/{world.round.id}/finalise"),
         lambda: national.post(f"/assessments/{self_id}/reopen", data={"reason": "A typing error in A1"}),
+        reached,
     )
     assert finalise[0] == 302 and reopen[0] in (200, 302), (finalise[0], reopen[0])
     db.session.expire_all()
@@ -55,12 +41,13 @@ def test_reopening_an_agreed_result_while_it_is_released(world, served, monkeypa
     agreed = pf.finalised_agreed(world)
     db.session.commit()
     national_1, national_2 = Client(served, world.national), Client(served, world.national)
-    _slow(monkeypatch, release_services, "_record")  # the release has checked "finalised", not yet committed
-    release, reopen = run_together(
+    reached = pause_after(monkeypatch, release_services, "_record")  # the release has checked "finalised", not yet committed
+    release, reopen = run_in_window(
         lambda: national_1.post(f"/peer/release/rounds/{world.round.id}/release",
                                 data={"facility_ids": [world.facility_a.id]}),
         lambda: national_2.post(f"/peer/reconcile/{world.facility_a.id}/{world.round.id}/reopen",
                                 data={"reason": "A1 was mistyped on the sheet"}),
+        reached,
     )
     assert release[0] == 302 and reopen[0] == 302, (release[0], reopen[0])
     db.session.expire_all()
@@ -84,11 +71,12 @@ def test_withdrawing_a_team_while_the_lead_finalises(world, served, monkeypatch)
     db.session.commit()
     assignment = pf.assignment_of(team2, world.facility_a)
     lead, national = Client(served, world.manager_b), Client(served, world.national)
-    _slow(monkeypatch, peer_queries, "reconciliation_data")
-    finalise, withdraw = run_together(
+    reached = pause_after(monkeypatch, peer_queries, "reconciliation_data")
+    finalise, withdraw = run_in_window(
         lambda: lead.post(f"/peer/reconcile/{world.facility_a.id}/{world.round.id}/finalise"),
         lambda: national.post(f"/teams/assignments/{assignment.id}/withdraw",
                               data={"reason": "The team could not travel"}),
+        reached,
     )
     assert finalise[0] == 302 and withdraw[0] in (200, 302), (finalise[0], withdraw[0])
     db.session.expire_all()
