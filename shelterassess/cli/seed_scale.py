@@ -64,6 +64,9 @@ class SeedSummary:
     assessments: int
     scores: int
     area_results: int
+    plans: int = 0
+    visits: int = 0
+    funding_lines: int = 0
 
 
 def ensure_countries(session: Session) -> dict[str, list[int]]:
@@ -90,7 +93,7 @@ def ensure_countries(session: Session) -> dict[str, list[int]]:
 
 
 def seed_scale(session: Session, facilities: int, rounds: int, seed: int = 2027, append: bool = False,
-               echo=lambda _msg: None) -> SeedSummary:
+               echo=lambda _msg: None, plans: bool = True) -> SeedSummary:
     """Generate the data set (flushes; the caller commits)."""
     existing = session.scalar(select(func.count()).select_from(Facility)) or 0
     if existing and not append:
@@ -124,6 +127,19 @@ def seed_scale(session: Session, facilities: int, rounds: int, seed: int = 2027,
                                       summary)
             _peer_batch(session, rng, round_, specs, by_id, selfs, ctx, not last, when, summary)
         echo(f"{round_.name}: {summary.assessments} assessments so far.")
+    if plans:
+        from shelterassess.cli.seed_scale_followthrough import seed_follow_through
+        from shelterassess.cli.seed_scale_funding import seed_funding
+
+        dated = [(r, base + timedelta(days=365 * i)) for i, r in enumerate(round_list)]
+        follow = seed_follow_through(session, rng, dated, ctx.national_id, managers, _bulk_insert)
+        summary.plans, summary.visits = follow.plans, follow.visits
+        summary.assessments += follow.visits  # nosemgrep: read-modify-write-counter (the CLI run's summary)
+        summary.scores += follow.scores  # nosemgrep: read-modify-write-counter (the CLI run's summary)
+        summary.area_results += follow.area_results  # nosemgrep: read-modify-write-counter (the CLI run's summary)
+        summary.funding_lines = seed_funding(session, dated, ctx.national_id, _bulk_insert)
+        echo(f"{follow.plans} plans ({follow.actions} actions), {follow.visits} follow-up visits, "
+             f"{summary.funding_lines} allocation lines.")
     session.flush()
     return summary
 
@@ -360,12 +376,13 @@ def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
     """Insert many rows: PostgreSQL's COPY (same transaction, same columns), else batched INSERTs."""
     if not rows:
         return
+    # The table, not the mapped class: an ORM insert would set a version column to 1 whatever the row says.
+    table = getattr(model, "__table__", model)
     if session.get_bind().dialect.name != "postgresql":
         for chunk in _batches(rows, 10000):
-            session.execute(insert(model), chunk)
+            session.execute(insert(table), chunk)
         return
     columns = list(rows[0])
-    table = model.__table__
     cursor = session.connection().connection.driver_connection.cursor()
     names = ", ".join(f'"{c}"' for c in columns)
     with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # nosec B608 # model's own names
@@ -385,18 +402,21 @@ def _batches(items: list, size: int):
               help="Number of rounds (all closed but the last, which stays open).")
 @click.option("--seed", type=int, default=2027, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--append", is_flag=True, help="Add to a database that already holds facilities.")
+@click.option("--plans/--no-plans", default=True, show_default=True,
+              help="Also improvement plans, follow-up visits and funding rounds.")
 @with_appcontext
-def seed_scale_command(facilities: int, rounds: int, seed: int, append: bool) -> None:
+def seed_scale_command(facilities: int, rounds: int, seed: int, append: bool, plans: bool) -> None:
     """Load national-scale synthetic data (bulk inserts) for measurements."""
     from time import perf_counter
 
     started = perf_counter()
     try:
-        summary = seed_scale(db.session, facilities, rounds, seed, append, echo=click.echo)
+        summary = seed_scale(db.session, facilities, rounds, seed, append, echo=click.echo, plans=plans)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     click.echo(f"Loaded {summary.facilities} facilities, {summary.rounds} rounds, {summary.assessments} "
-               f"assessments (self, peer and agreed), {summary.scores} scores and {summary.area_results} area results "
-               f"in {perf_counter() - started:.1f} s.")
+               f"assessments (self, peer, agreed and follow-up), {summary.scores} scores, {summary.area_results} area "
+               f"results, {summary.plans} plans, {summary.visits} follow-up visits and {summary.funding_lines} "
+               f"allocation lines in {perf_counter() - started:.1f} s.")
