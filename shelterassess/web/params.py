@@ -1,5 +1,7 @@
 """Integers taken from URLs and query strings, bounded so that a database never sees one it
-cannot hold (PostgreSQL refuses integers beyond 64 bits with an error, which was a 500).
+cannot hold. Ids are ``INTEGER`` columns (32 bits), and SQLAlchemy's psycopg dialect casts
+each bound value to its column's type (``%(id)s::INTEGER``): PostgreSQL refused 2**31 with
+"integer out of range", which was a 500.
 
 * ``<int:…>`` in every route uses :class:`BoundedIntConverter` (registered app-wide by
   :func:`register_converters` before the blueprints): a larger number does not match the
@@ -14,8 +16,8 @@ import builtins
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-#: The largest id or count accepted from a request (PostgreSQL ``bigint``).
-MAX_INT = 2**63 - 1
+#: The largest id or count accepted from a request (PostgreSQL ``integer``).
+MAX_INT = 2**31 - 1
 
 
 class BoundedIntConverter(IntegerConverter):

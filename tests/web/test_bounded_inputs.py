@@ -194,3 +194,18 @@ def test_huge_round_in_the_follow_up_query_is_ignored(client, world):
     login(client, world.national)
     assert client.get(f"/follow-ups/?round={HUGE}").status_code == 200
     assert client.get(f"/follow-ups/{HUGE}").status_code == 404
+
+
+TOO_BIG_FOR_INTEGER = str(2**31)  # ids are 32-bit INTEGER columns; psycopg binds are cast to them
+
+
+@pytest.mark.parametrize("url", [
+    "/facilities/{n}/edit", "/facilities/?province={n}", "/facilities/?page={n}", "/assessments/?round={n}",
+    "/assessments/{n}", "/assessments/{n}/results", "/plans/{n}", "/plans/rounds/{n}",
+    "/comparisons/rounds/{n}/national", "/comparisons/facilities/{n}/trends", "/follow-ups/{n}",
+    "/funding/{n}", "/audit/?page={n}", "/teams/{n}/edit",
+])
+def test_ids_beyond_a_32_bit_integer_are_not_found_not_a_500(client, world, url):
+    login(client, world.national)
+    r = client.get(url.format(n=TOO_BIG_FOR_INTEGER))
+    assert r.status_code in (200, 404), r.status_code
