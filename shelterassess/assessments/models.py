@@ -53,6 +53,8 @@ class Assessment(Base):
               sqlite_where=_PEER, postgresql_where=_PEER),
         Index("uq_assessment_self_agreed", "round_id", "facility_id", "kind", unique=True,
               sqlite_where=_SELF_OR_AGREED, postgresql_where=_SELF_OR_AGREED),
+        #: National tables: a facility's submitted agreed (self, peer) assessment of a round in one lookup.
+        Index("ix_assessment_round_kind_status_facility", "round_id", "kind", "status", "facility_id"),
     )
 
     id: Mapped[intpk]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, contains_eager
 
 from shelterassess.assessments import queries
 from shelterassess.assessments.domain import Answer
@@ -140,29 +140,40 @@ class AssignmentRow:
 
 def user_assignments(session: Session, user_id: int) -> list[AssignmentRow]:
     """The assignments of the user's teams in open rounds."""
-    query = (
-        select(TeamAssignment)
-        .join(PeerTeam, TeamAssignment.team_id == PeerTeam.id)
-        .join(TeamMember, TeamMember.team_id == PeerTeam.id)
-        .join(Round, PeerTeam.round_id == Round.id)
-        .where(TeamMember.user_id == user_id, Round.status == RoundStatus.OPEN.value)
-    )
-    return _rows(session, list(session.scalars(query)))
+    return assignment_rows(session, list(session.scalars(user_assignments_query(user_id))))
 
 
 def national_assignments(session: Session) -> list[AssignmentRow]:
     """Every assignment in rounds that are open or closed."""
-    query = (
+    return assignment_rows(session, list(session.scalars(national_assignments_query())))
+
+
+def _assignments() -> Select:
+    """Assignments with their team (and the team's round) loaded in the same statement, in
+    list order: round name, facility code, team name, then id (so pages never overlap)."""
+    return (
         select(TeamAssignment)
         .join(PeerTeam, TeamAssignment.team_id == PeerTeam.id)
         .join(Round, PeerTeam.round_id == Round.id)
-        .where(Round.status != RoundStatus.PLANNED.value)
+        .join(Facility, TeamAssignment.facility_id == Facility.id)
+        .options(contains_eager(TeamAssignment.team))
+        .order_by(Round.name, Facility.code, PeerTeam.name, TeamAssignment.id)
     )
-    return _rows(session, list(session.scalars(query)))
 
 
-def _rows(session: Session, assignments: list[TeamAssignment]) -> list[AssignmentRow]:
-    """One row per assignment; the related self, peer and agreed assessments in one query."""
+def user_assignments_query(user_id: int) -> Select:
+    """The assignments of the user's teams in open rounds (the peer list pages through it)."""
+    mine = select(TeamMember.team_id).where(TeamMember.user_id == user_id)
+    return _assignments().where(PeerTeam.id.in_(mine), Round.status == RoundStatus.OPEN.value)
+
+
+def national_assignments_query() -> Select:
+    """Every assignment in rounds that are open or closed (the peer list pages through it)."""
+    return _assignments().where(Round.status != RoundStatus.PLANNED.value)
+
+
+def assignment_rows(session: Session, assignments: list[TeamAssignment]) -> list[AssignmentRow]:
+    """One row per assignment, in the given order; the related self, peer and agreed assessments in one query."""
     related = _related_assessments(session, assignments)
     rows = []
     for a in assignments:
@@ -174,7 +185,6 @@ def _rows(session: Session, assignments: list[TeamAssignment]) -> list[Assignmen
             self_submitted=self_ is not None and self_.is_submitted,
             agreed=related.get((AssessmentKind.AGREED.value, round_id, a.facility_id, None)),
         ))
-    rows.sort(key=lambda r: (r.round.name, r.facility.code, r.team.name))
     return rows
 
 

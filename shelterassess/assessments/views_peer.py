@@ -25,6 +25,7 @@ from shelterassess.peer.models import TeamAssignment
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
 from shelterassess.web.forms import BaseForm, NoteField, commit_or_flash
+from shelterassess.web.pagination import paginate
 
 bp = Blueprint("peer", __name__, url_prefix="/peer")
 
@@ -125,11 +126,13 @@ def _lead_peer(facility: Facility, round_: Round) -> Assessment | None:
 def index():
     require(perm.can_view_peer_pages(current_user))
     if perm.is_national(current_user):
-        rows, rounds = peer_queries.national_assignments(db.session), peer_queries.released_rounds(db.session)
+        query, rounds = peer_queries.national_assignments_query(), peer_queries.released_rounds(db.session)
     else:
-        rows, rounds = peer_queries.user_assignments(db.session, current_user.id), []
+        query, rounds = peer_queries.user_assignments_query(current_user.id), []
+    page = paginate(db.session, query, request.args)
+    rows = peer_queries.assignment_rows(db.session, page.items)
     counts = release_queries.release_counts(db.session, [r.id for r in rounds])
-    return render_template("peer/index.html", rows=rows, rounds=rounds, release_counts=counts)
+    return render_template("peer/index.html", rows=rows, page=page, rounds=rounds, release_counts=counts)
 
 
 @bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from shelterassess.assessors.domain import (
@@ -234,17 +234,42 @@ class AssessorRecord:
 
 def assessor_records(session: Session) -> list[AssessorRecord]:
     """Facility staff and managers who attended a training or have ever been certified, by facility then name."""
+    return records_of(session, list(session.scalars(assessor_records_query())))
+
+
+def assessor_records_query() -> Select:
+    """The people of :func:`assessor_records`, by facility code, name, then id (the list pages through it)."""
     attended = select(TrainingParticipant.user_id).where(TrainingParticipant.attended.is_(True))
-    users = list(
-        session.scalars(
-            select(User)
+    return (select(User)
             .join(Facility, User.facility_id == Facility.id)
             .where(User.role.in_(FACILITY_ROLES),
                    User.id.in_(attended) | User.id.in_(select(Certification.user_id)))
-            .order_by(Facility.code, User.display_name, User.id)
-        )
-    )
-    return [_record(session, user) for user in users]
+            .order_by(Facility.code, User.display_name, User.id))
+
+
+def records_of(session: Session, users: list[User]) -> list[AssessorRecord]:
+    """The records of ``users`` (in that order): trainings, attempts and certifications read in
+    three statements for all of them, whatever their number."""
+    ids = [u.id for u in users]
+    if not ids:
+        return []
+    trainings: dict[int, list[TrainingSession]] = {}
+    for user_id, training in session.execute(
+            select(TrainingParticipant.user_id, TrainingSession)
+            .join(TrainingParticipant, TrainingParticipant.training_id == TrainingSession.id)
+            .where(TrainingParticipant.user_id.in_(ids), TrainingParticipant.attended.is_(True))
+            .order_by(TrainingSession.held_on, TrainingSession.id)):
+        trainings.setdefault(user_id, []).append(training)
+    attempts: dict[int, list[CalibrationAttempt]] = {}
+    for attempt in session.scalars(select(CalibrationAttempt).where(CalibrationAttempt.user_id.in_(ids))
+                                   .order_by(CalibrationAttempt.submitted_at.desc(), CalibrationAttempt.id.desc())):
+        attempts.setdefault(attempt.user_id, []).append(attempt)
+    latest: dict[int, Certification] = {}
+    for cert in session.scalars(select(Certification).where(Certification.user_id.in_(ids))
+                                .order_by(Certification.certified_at.desc(), Certification.id.desc())):
+        latest.setdefault(cert.user_id, cert)
+    return [AssessorRecord(u, trainings.get(u.id, []), [(a, outcome(a)) for a in attempts.get(u.id, [])],
+                           latest.get(u.id)) for u in users]
 
 
 def assessor_record(session: Session, user: User) -> AssessorRecord:

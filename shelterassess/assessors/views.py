@@ -1,7 +1,7 @@
 """Assessors: training sessions, assessor records and certification (national team), calibration."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,6 +21,7 @@ from shelterassess.extensions import db
 from shelterassess.peer.models import CalibrationAttempt, TrainingSession
 from shelterassess.web.forms import commit_or_flash
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.pagination import paginate
 
 bp = Blueprint("assessors", __name__, url_prefix="/assessors")
 
@@ -31,7 +32,8 @@ bp = Blueprint("assessors", __name__, url_prefix="/assessors")
 @login_required
 def index():
     require(perm.can_manage_training(current_user))
-    return render_template("assessors/index.html", records=queries.assessor_records(db.session),
+    page = paginate(db.session, queries.assessor_records_query(), request.args)
+    return render_template("assessors/index.html", records=queries.records_of(db.session, page.items), page=page,
                            labels=services.threshold_labels(), practice_case=queries.practice_case)
 
 

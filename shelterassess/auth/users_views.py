@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from shelterassess.assessments.forms import EmptyForm
 from shelterassess.auth import permissions as perm
-from shelterassess.auth import mfa_services, services, throttle
+from shelterassess.auth import mfa_services, services, throttle, users_queries
 from shelterassess.auth.forms import ROLE_LABELS, CreateUserForm, ResetTwoFactorForm
 from shelterassess.auth.models import User
 from shelterassess.auth.roles import Role
@@ -24,6 +23,7 @@ from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility
 from shelterassess.facilities.queries import list_facilities
 from shelterassess.web.access import get_or_404, require
+from shelterassess.web.pagination import paginate
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -44,12 +44,19 @@ def account_status(user: User, now: dt.datetime, limits: throttle.Limits | None 
 @login_required
 def index():
     require(perm.can_manage_users(current_user))
-    users = list(db.session.scalars(select(User).order_by(User.email)))
+    page = paginate(db.session, users_queries.users_query(), request.args)
     now = utcnow()
     limits = throttle.Limits.from_config(current_app.config)
-    return render_template("users/index.html", users=users,
-                           status={u.id: account_status(u, now, limits) for u in users},
+    keys = {u.id: throttle.account_key(u.email) for u in page.items}
+    locked = users_queries.locked_keys(db.session, list(keys.values()), limits)
+    status = {u.id: _listed_status(account_status(u, now), keys[u.id] in locked) for u in page.items}
+    return render_template("users/index.html", users=page.items, page=page, status=status,
                            role_labels=ROLE_LABELS, form=EmptyForm())
+
+
+def _listed_status(status: str, locked: bool) -> str:
+    """``account_status`` with the lock read in bulk for the page (see ``users_queries.locked_keys``)."""
+    return "locked" if status == "active" and locked else status
 
 
 @bp.route("/new", methods=["GET", "POST"])

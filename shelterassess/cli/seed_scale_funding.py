@@ -50,10 +50,10 @@ def seed_funding(session: Session, rounds: list[tuple[Round, datetime]], nationa
 def _fund(session: Session, round_: Round, name: str, when: datetime, approved: bool, national_id: int,
           use_capacity: bool, bulk_insert) -> int:
     results = {r.facility_id: r for r in queries.finalised_results(session, round_.id)}
-    requests = queries.requests_by_facility(session, round_.id)
-    wanted = sorted(set(results) | queries.participants(session, round_.id) | set(requests))
+    asked = queries.requests_by_facility(session, round_.id)
+    wanted = sorted(set(results) | queries.participants(session, round_.id) | set(asked))
     codes = dict(session.execute(select(Facility.id, Facility.code).where(Facility.id.in_(wanted))).all())
-    requested = sum(sum(requests.get(f, {}).values()) for f in results)
+    requested = sum(sum(asked.get(f, {}).values()) for f in results)
     budget = max(UNIT, requested * BUDGET_SHARE[0] // BUDGET_SHARE[1] // UNIT * UNIT)
     envelope = None if approved else budget // 5 // UNIT * UNIT
     values: dict[str, object] = {
@@ -64,7 +64,7 @@ def _fund(session: Session, round_: Round, name: str, when: datetime, approved: 
     needs = [domain.NeedInput(codes[f], domain.tenths(r.overall_percentage), r.red_flags, r.capacity)
              for f, r in results.items()]
     weights = domain.need_weights(needs, RED_FLAG_WEIGHT, use_capacity)
-    allocation = domain.allocate([domain.Claim(codes[f], weights[codes[f]], requests.get(f, {c: 0 for c in CATEGORIES}))
+    allocation = domain.allocate([domain.Claim(codes[f], weights[codes[f]], asked.get(f, {c: 0 for c in CATEGORIES}))
                                   for f in results], rules)
     computed = when + timedelta(days=COMPUTED_DAYS)
     done = when + timedelta(days=APPROVED_DAYS) if approved else computed
@@ -89,7 +89,7 @@ def _fund(session: Session, round_: Round, name: str, when: datetime, approved: 
     for ff_id, f in zip(ff_ids, wanted):
         for c in CATEGORIES:
             proposed = allocation.amount(codes[f], c) if f in results else 0
-            rows.append({"funding_facility_id": ff_id, "category": c, "request_vnd": requests.get(f, {}).get(c, 0),
+            rows.append({"funding_facility_id": ff_id, "category": c, "request_vnd": asked.get(f, {}).get(c, 0),
                          "proposed_vnd": proposed, "adjusted_vnd": None, "reason": "",
                          "version": 2 if proposed else 1})
     bulk_insert(session, AllocationLine, rows)

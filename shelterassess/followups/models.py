@@ -45,6 +45,8 @@ class FollowUpVisit(Base):
     __tablename__ = "follow_up_visit"
     __table_args__ = (
         Index("uq_follow_up_visit_open_plan", "plan_id", unique=True, sqlite_where=_OPEN, postgresql_where=_OPEN),
+        Index("ix_follow_up_visit_status_planned_on", "status", "planned_on"),
+        Index("ix_follow_up_visit_visited_on", "visited_on"),
     )
 
     id: Mapped[intpk]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Mapping
 
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
@@ -21,6 +22,7 @@ from shelterassess.followups import domain
 from shelterassess.followups.models import FollowUpActionResult, FollowUpVisit, VisitStatus
 from shelterassess.i18n import localized
 from shelterassess.plans.models import ActionStatus, ImprovementPlan, PlanAction, plan_action_indicator
+from shelterassess.web.pagination import Page, bounded_number, page_size, requested_page
 
 
 @dataclass(frozen=True)
@@ -163,3 +165,19 @@ def compliance_table(session: Session, round_id: int, language: str) -> Complian
                    for name, items in sorted(by_province.items()))
     return ComplianceTable(groups, sum((g.totals for g in groups), Figures()),
                            sum(len(g.rows) for g in groups))
+
+
+def table_page(table: ComplianceTable, args: Mapping[str, str], size: int | None = None) -> tuple[Page, tuple[ProvinceGroup, ...]]:
+    """One page of the table's facility rows (in province, then code order) and the province
+    groups they fall in. A group's ``totals`` stay those of all its facilities, and the table's
+    national totals are untouched: the rows are sliced from the whole table, which the three
+    aggregate queries above build whatever the number of facilities."""
+    size = size or page_size()
+    rows = [(g, r) for g in table.groups for r in g.rows]
+    number = bounded_number(requested_page(args), len(rows), size)
+    shown = rows[(number - 1) * size:number * size]
+    groups: dict[str, ProvinceGroup] = {}
+    for group, row in shown:
+        current = groups.get(group.name) or ProvinceGroup(group.name, (), group.totals)
+        groups[group.name] = ProvinceGroup(group.name, (*current.rows, row), group.totals)
+    return Page(items=[r for _g, r in shown], number=number, size=size, total=len(rows)), tuple(groups.values())

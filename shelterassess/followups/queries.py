@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments.domain import Answer, AreaSpec, spec_of
@@ -19,6 +20,7 @@ from shelterassess.plans.models import ActionStatus, ImprovementPlan, PlanAction
 from shelterassess.rounds.models import Round, RoundStatus
 from shelterassess.scoresheets.models import Indicator
 from shelterassess.training_needs.queries import trainings_for_actions
+from shelterassess.web.section_pages import SectionPage, paginate_section
 
 #: Plans a follow-up visit can check.
 VISITABLE_PLAN_STATUSES = (PlanStatus.ACCEPTED.value, PlanStatus.IN_PROGRESS.value)
@@ -146,6 +148,40 @@ def visit_lists(session: Session, today: dt.date, user: User | None = None) -> V
     )
 
 
+@dataclass(frozen=True)
+class VisitListPages:
+    """The lists of :class:`VisitLists` and the plans waiting for a visit, one page of each."""
+    upcoming: SectionPage
+    overdue: SectionPage
+    done: SectionPage
+    plans: SectionPage | None  # national team only
+
+
+def visit_list_pages(session: Session, today: dt.date, args: Mapping[str, str], user: User | None = None,
+                     with_plans: bool = False) -> VisitListPages:
+    """As :func:`visit_lists` (and :func:`plans_awaiting_visit`), each list filtered, ordered and
+    paged in SQL (``upcoming_page``, ``overdue_page``, ``done_page``, ``plans_page``): two
+    statements per list whatever the number of visits."""
+    query = (select(FollowUpVisit).join(ImprovementPlan, FollowUpVisit.plan_id == ImprovementPlan.id)
+             .join(Facility, ImprovementPlan.facility_id == Facility.id))
+    if user is not None:
+        own_teams = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
+        own_facility = (ImprovementPlan.facility_id == user.facility_id) & (
+            FollowUpVisit.status == VisitStatus.SUBMITTED.value)
+        query = query.where(FollowUpVisit.team_id.in_(own_teams) | own_facility)
+    open_ = query.where(FollowUpVisit.status != VisitStatus.SUBMITTED.value).order_by(
+        FollowUpVisit.planned_on, Facility.code, FollowUpVisit.id)
+    planned = FollowUpVisit.planned_on
+    done = query.where(FollowUpVisit.status == VisitStatus.SUBMITTED.value).order_by(
+        FollowUpVisit.visited_on.desc().nulls_last(), FollowUpVisit.id.desc())
+    return VisitListPages(
+        upcoming=paginate_section(session, open_.where(planned.is_(None) | (planned >= today)), args, "upcoming_page"),
+        overdue=paginate_section(session, open_.where(planned < today), args, "overdue_page"),
+        done=paginate_section(session, done, args, "done_page"),
+        plans=paginate_section(session, plans_awaiting_visit_query(), args, "plans_page") if with_plans else None,
+    )
+
+
 def open_visit(session: Session, plan_id: int) -> FollowUpVisit | None:
     """The plan's visit that is not submitted yet, if any."""
     return session.scalar(select(FollowUpVisit).where(
@@ -154,14 +190,18 @@ def open_visit(session: Session, plan_id: int) -> FollowUpVisit | None:
 
 def plans_awaiting_visit(session: Session) -> list[ImprovementPlan]:
     """Accepted or in-progress plans with no open follow-up visit, by round then facility."""
+    return list(session.scalars(plans_awaiting_visit_query()))
+
+
+def plans_awaiting_visit_query() -> Select:
     busy = select(FollowUpVisit.plan_id).where(FollowUpVisit.status != VisitStatus.SUBMITTED.value)
-    return list(session.scalars(
+    return (
         select(ImprovementPlan)
         .join(Facility, ImprovementPlan.facility_id == Facility.id)
         .join(Round, ImprovementPlan.round_id == Round.id)
         .where(ImprovementPlan.status.in_(VISITABLE_PLAN_STATUSES), ImprovementPlan.id.not_in(busy))
-        .order_by(Round.created_at.desc(), Facility.code)
-    ))
+        .order_by(Round.created_at.desc(), Facility.code, ImprovementPlan.id)
+    )
 
 
 def submitted_visits_of_facility(session: Session, facility_id: int) -> list[FollowUpVisit]:

@@ -27,7 +27,7 @@ from shelterassess.followups.forms import (
     visit_inputs,
 )
 from shelterassess.followups.models import FollowUpVisit
-from shelterassess.followups.national_data import compliance_table
+from shelterassess.followups.national_data import compliance_table, table_page
 from shelterassess.followups.report_data import follow_up_report, format_vnd, outcome_label
 from shelterassess.i18n import current_language, supported_locales
 from shelterassess.peer.models import PeerTeam
@@ -67,9 +67,9 @@ def _visit(visit_id: int, allowed) -> FollowUpVisit:
 def index():
     require(perm.can_view_follow_ups(current_user))
     national = perm.can_manage_follow_ups(current_user)
-    lists = queries.visit_lists(db.session, _today(), None if national else current_user)
-    plans = queries.plans_awaiting_visit(db.session) if national else []
-    return render_template("followups/index.html", lists=lists, plans=plans, today=_today())
+    lists = queries.visit_list_pages(db.session, _today(), request.args, None if national else current_user,
+                                     with_plans=national)
+    return render_template("followups/index.html", lists=lists, plans=lists.plans, today=_today())
 
 
 @bp.route("/plans/<int:plan_id>/schedule", methods=["GET", "POST"])
@@ -253,4 +253,6 @@ def compliance():
         with_visits = queries.rounds_with_submitted_visits(db.session)
         round_ = next((r for r in rounds if r.id in with_visits), rounds[0] if rounds else None)
     table = compliance_table(db.session, round_.id, current_language()) if round_ else None
-    return render_template("followups/compliance.html", rounds=rounds, round=round_, table=table)
+    page, groups = table_page(table, request.args) if table else (None, ())
+    return render_template("followups/compliance.html", rounds=rounds, round=round_, table=table, page=page,
+                           groups=groups)

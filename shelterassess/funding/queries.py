@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import func, select, union
+from sqlalchemy import Select, case, func, select, union
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from shelterassess.facilities.models import Facility
 from shelterassess.funding import domain
-from shelterassess.funding.models import FundingFacility, FundingRound, FundingStatus
+from shelterassess.funding.models import AllocationLine, FundingFacility, FundingRound, FundingStatus
 from shelterassess.plans.domain import CATEGORIES
 from shelterassess.plans.models import ActionStatus, ImprovementPlan, PlanAction, PlanStatus
 
@@ -217,7 +217,7 @@ class AllocationTable:
         return next((r for r in (*self.rows, *self.apart) if r.facility_id == facility_id), None)
 
 
-def _facility_row(ff: FundingFacility, weight: Fraction | None, per_point: domain.PerPoint | None) -> FacilityRow:
+def facility_row(ff: FundingFacility, weight: Fraction | None, per_point: domain.PerPoint | None) -> FacilityRow:
     by_category = {ln.category: ln for ln in ff.lines}
     lines = tuple(LineRow(ln.id, ln.category, ln.request_vnd, ln.proposed_vnd, ln.adjusted_vnd, ln.reason,
                           ln.version) for c in CATEGORIES if (ln := by_category.get(c)) is not None)
@@ -233,11 +233,11 @@ def allocation_table(session: Session, fround: FundingRound, with_per_point: boo
     rows, apart = [], []
     for ff in sorted(fround.facilities, key=lambda ff: ff.facility.code):
         if not (ff.has_result or ff.added_by_hand):
-            apart.append(_facility_row(ff, None, None))
+            apart.append(facility_row(ff, None, None))
             continue
         allocated = sum(ln.amount_vnd for ln in ff.lines)
         per_point = domain.money_per_point(allocated, points.get(ff.facility_id)) if with_per_point else None
-        rows.append(_facility_row(ff, weight.get(ff.facility.code), per_point))
+        rows.append(facility_row(ff, weight.get(ff.facility.code), per_point))
     envelopes = params.envelopes
     categories = tuple(CategoryTotal(
         c, envelopes.get(c), sum(r.line(c).request_vnd for r in rows if r.line(c)),
@@ -269,7 +269,12 @@ def points_gained(session: Session, round_id: int) -> dict[int, int]:
 # -- finding funding rounds -------------------------------------------------------------------------
 
 def funding_rounds(session: Session) -> list[FundingRound]:
-    return list(session.scalars(select(FundingRound).order_by(FundingRound.created_at.desc(), FundingRound.id.desc())))
+    return list(session.scalars(funding_rounds_query()))
+
+
+def funding_rounds_query() -> Select:
+    """Every funding round, newest first (the funding list pages through it)."""
+    return select(FundingRound).order_by(FundingRound.created_at.desc(), FundingRound.id.desc())
 
 
 def name_taken(session: Session, name: str, except_id: int | None = None) -> bool:
@@ -280,18 +285,19 @@ def name_taken(session: Session, name: str, except_id: int | None = None) -> boo
 
 
 def facility_allocations(session: Session, facility_id: int) -> list[tuple[FundingRound, int]]:
-    """The approved funding rounds the facility is part of, with its total, newest first."""
-    rounds = session.scalars(
-        select(FundingRound).join(FundingFacility, FundingFacility.funding_round_id == FundingRound.id)
+    """The approved funding rounds the facility is part of, with its total (summed by the
+    database: one statement however many rounds), newest first."""
+    amount = func.coalesce(AllocationLine.adjusted_vnd, AllocationLine.proposed_vnd)
+    fundable = FundingFacility.overall_tenths.is_not(None) | FundingFacility.added_by_hand.is_(True)
+    total = (select(func.coalesce(func.sum(amount), 0))
+             .where(AllocationLine.funding_facility_id == FundingFacility.id).scalar_subquery())
+    rows = session.execute(
+        select(FundingRound, case((fundable, total), else_=0))
+        .join(FundingFacility, FundingFacility.funding_round_id == FundingRound.id)
         .where(FundingFacility.facility_id == facility_id, FundingRound.status == FundingStatus.APPROVED.value)
         .order_by(FundingRound.approved_at.desc(), FundingRound.id.desc())
     )
-    result = []
-    for fround in rounds:
-        ff = next(f for f in fround.facilities if f.facility_id == facility_id)
-        fundable = ff.has_result or ff.added_by_hand
-        result.append((fround, sum(ln.amount_vnd for ln in ff.lines) if fundable else 0))
-    return result
+    return [(fround, int(value or 0)) for fround, value in rows]
 
 
 def funded_actions(session: Session, round_id: int, facility_id: int) -> dict[str, list[tuple[int, PlanAction]]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shelterassess.auth.models import User
@@ -131,7 +131,8 @@ class TeamAssignment(Base):
     """
 
     __tablename__ = "team_assignment"
-    __table_args__ = (UniqueConstraint("team_id", "facility_id", name="uq_team_assignment_team_facility"),)
+    __table_args__ = (UniqueConstraint("team_id", "facility_id", name="uq_team_assignment_team_facility"),
+                      Index("ix_team_assignment_planned_visit_on", "planned_visit_on"))
 
     id: Mapped[intpk]
     team_id: Mapped[int] = mapped_column(ForeignKey("peer_team.id", ondelete="CASCADE"), index=True)

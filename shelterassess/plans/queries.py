@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Mapping
 
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from shelterassess.assessments import peer_queries, queries as assessment_queries
 from shelterassess.assessments.models import Assessment, Score
@@ -17,6 +18,7 @@ from shelterassess.plans import domain
 from shelterassess.plans.models import ImprovementPlan, PlanAction, PlanEvent, Skill
 from shelterassess.rounds.models import Round
 from shelterassess.scoresheets.models import Indicator
+from shelterassess.web.section_pages import SectionPage, paginate_section
 
 
 # -- finding plans ----------------------------------------------------------------------------
@@ -182,6 +184,9 @@ class Overview:
     provinces: list[ProvinceTotal]
     overdue_actions: list[tuple[PlanAction, ImprovementPlan]]
     province_choices: list[Province]
+    #: the pages shown of ``rows`` and ``overdue_actions`` (``None``: every row, e.g. for an export)
+    rows_page: SectionPage | None = None
+    overdue_page: SectionPage | None = None
 
     @property
     def total(self) -> int:
@@ -216,22 +221,35 @@ def _money(values) -> dict[str, int]:
     return {c: int(v or 0) for c, v in zip(domain.CATEGORIES, values)}
 
 
-def overview(session: Session, round_: Round, filters: OverviewFilter, today: dt.date) -> Overview:
+def overview(session: Session, round_: Round, filters: OverviewFilter, today: dt.date,
+             page_args: Mapping[str, str] | None = None) -> Overview:
+    """A round's plans with their funding and overdue actions. With ``page_args`` (the request's
+    query string) the plans and the overdue actions are each one page (``plans_page``,
+    ``overdue_page``); the totals always cover every plan matching ``filters``."""
     sums = _per_plan_sums(today)
     category_cols = [func.coalesce(sums.c[c], 0) for c in domain.CATEGORIES]
     overdue = func.coalesce(sums.c.overdue, 0)
     base = (select(ImprovementPlan, *category_cols, func.coalesce(sums.c.open_actions, 0), overdue)
             .join(Facility, Facility.id == ImprovementPlan.facility_id)
-            .outerjoin(sums, sums.c.plan_id == ImprovementPlan.id))
-    rows = [OverviewRow(r[0], _money(r[1:4]), int(r[4]), int(r[5]))
-            for r in session.execute(_filtered(base, round_.id, filters).order_by(overdue.desc(), Facility.code))]
+            .outerjoin(sums, sums.c.plan_id == ImprovementPlan.id)
+            .options(joinedload(ImprovementPlan.facility).joinedload(Facility.province)))
+    query = _filtered(base, round_.id, filters).order_by(overdue.desc(), Facility.code, ImprovementPlan.id)
+    rows_page = None if page_args is None else paginate_section(session, query, page_args, "plans_page", scalars=False)
+    found = rows_page.items if rows_page is not None else session.execute(query)
+    rows = [OverviewRow(r[0], _money(r[1:4]), int(r[4]), int(r[5])) for r in found]
     totals = session.execute(_filtered(
         select(*[func.sum(col) for col in category_cols])
         .select_from(ImprovementPlan)
         .join(Facility, Facility.id == ImprovementPlan.facility_id)
         .outerjoin(sums, sums.c.plan_id == ImprovementPlan.id), round_.id, filters)).one()
+    overdue_query = _overdue_query(round_, filters, today)
+    if page_args is None:
+        overdue_page, late = None, [(r[0], r[1]) for r in session.execute(overdue_query.limit(OVERDUE_LIMIT))]
+    else:
+        overdue_page = paginate_section(session, overdue_query, page_args, "overdue_page", scalars=False)
+        late = [(r[0], r[1]) for r in overdue_page.items]
     return Overview(round_, rows, _money(totals), _province_totals(session, round_, filters, sums),
-                    overdue_actions(session, round_, filters, today), plan_provinces(session, round_))
+                    late, plan_provinces(session, round_), rows_page, overdue_page)
 
 
 def _province_totals(session: Session, round_: Round, filters: OverviewFilter, sums) -> list[ProvinceTotal]:
@@ -249,18 +267,21 @@ def _province_totals(session: Session, round_: Round, filters: OverviewFilter, s
     return sorted(totals, key=lambda t: t.province.code)
 
 
-def overdue_actions(session: Session, round_: Round, filters: OverviewFilter, today: dt.date,
-                    limit: int = 200) -> list[tuple[PlanAction, ImprovementPlan]]:
+#: Overdue actions listed when the overview is not paged (an export).
+OVERDUE_LIMIT = 200
+
+
+def _overdue_query(round_: Round, filters: OverviewFilter, today: dt.date) -> Select:
     """Actions past their due date and not done nor dropped, the longest overdue first."""
     query = (
         select(PlanAction, ImprovementPlan)
         .join(ImprovementPlan, ImprovementPlan.id == PlanAction.plan_id)
         .join(Facility, Facility.id == ImprovementPlan.facility_id)
         .where(PlanAction.due_on < today, PlanAction.status.in_(domain.OPEN_ACTION_STATUSES))
-        .order_by(PlanAction.due_on, Facility.code, PlanAction.position)
-        .limit(limit)
+        .options(joinedload(ImprovementPlan.facility))
+        .order_by(PlanAction.due_on, Facility.code, PlanAction.position, PlanAction.id)
     )
-    return [(r[0], r[1]) for r in session.execute(_filtered(query, round_.id, filters))]
+    return _filtered(query, round_.id, filters)
 
 
 def plan_provinces(session: Session, round_: Round) -> list[Province]:
@@ -276,8 +297,12 @@ def plan_provinces(session: Session, round_: Round) -> list[Province]:
 
 def rounds_with_plans(session: Session) -> list[tuple[Round, int]]:
     """Rounds and how many plans each has, newest round first (rounds without plans included)."""
+    return [(r, int(n or 0)) for r, n in session.execute(rounds_with_plans_query())]
+
+
+def rounds_with_plans_query() -> Select:
+    """(round, number of plans) rows of :func:`rounds_with_plans`; the plans list pages through it."""
     counts = (select(ImprovementPlan.round_id, func.count(ImprovementPlan.id).label("n"))
               .group_by(ImprovementPlan.round_id).subquery())
-    return [(r, int(n or 0)) for r, n in session.execute(
-        select(Round, counts.c.n).outerjoin(counts, counts.c.round_id == Round.id)
-        .order_by(Round.created_at.desc(), Round.id.desc()))]
+    return (select(Round, counts.c.n).outerjoin(counts, counts.c.round_id == Round.id)
+            .order_by(Round.created_at.desc(), Round.id.desc()))

@@ -1,7 +1,7 @@
 """Rounds: the national team creates, opens and closes them."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +17,7 @@ from shelterassess.scoresheets.models import ScoreSheetVersion
 from shelterassess.scoresheets.queries import published_versions
 from shelterassess.web.forms import commit_or_flash
 from shelterassess.web.access import get_or_404, require
+from shelterassess.web.pagination import paginate
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 
@@ -25,11 +26,13 @@ bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 @login_required
 def index():
     require(perm.can_view_rounds(current_user))
-    rounds = queries.all_rounds(db.session)
+    page = paginate(db.session, queries.rounds_query(), request.args)
+    rounds = page.items
     own = {}
     if current_user.facility_id:
         own = {a.round_id: a for a in assessment_queries.facility_self_assessments(db.session, current_user.facility_id)}
-    return render_template("rounds/index.html", rounds=rounds, own=own, form=EmptyForm(), start_form=StartForm())
+    return render_template("rounds/index.html", rounds=rounds, page=page, own=own, form=EmptyForm(),
+                           start_form=StartForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])

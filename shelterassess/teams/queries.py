@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import dataclass, replace
+from typing import Iterable, Mapping
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, contains_eager
 
 from shelterassess.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from shelterassess.assessors.queries import certified_user_ids
@@ -17,12 +17,18 @@ from shelterassess.peer.models import PeerTeam, TeamAssignment, TeamMember
 from shelterassess.rounds.models import Round, RoundStatus
 from shelterassess.rounds.queries import all_rounds
 from shelterassess.teams.domain import OtherTeam, PastTeam, Person, RoundContext, TeamPlan
+from shelterassess.web.section_pages import SectionPage, paginate_section
 
 
 # -- teams -----------------------------------------------------------------------
 
 def teams_of_round(session: Session, round_id: int) -> list[PeerTeam]:
-    return list(session.scalars(select(PeerTeam).where(PeerTeam.round_id == round_id).order_by(PeerTeam.name)))
+    return list(session.scalars(teams_of_round_query(round_id)))
+
+
+def teams_of_round_query(round_id: int) -> Select:
+    """The round's teams by name (unique in a round), then id: the teams list pages through it."""
+    return select(PeerTeam).where(PeerTeam.round_id == round_id).order_by(PeerTeam.name, PeerTeam.id)
 
 
 def team_name_taken(session: Session, round_id: int, name: str, except_id: int | None = None) -> bool:
@@ -120,6 +126,15 @@ def plan_of(session: Session, team: PeerTeam) -> TeamPlan:
                      [a.facility_id for a in team.assignments], team.id)
 
 
+def plans_of(session: Session, teams: Iterable[PeerTeam]) -> dict[int, TeamPlan]:
+    """Team id -> its plan, as :func:`plan_of`, with who is certified read once for all the teams."""
+    teams = list(teams)
+    certified = certified_user_ids(session, [m.user_id for t in teams for m in t.members])
+    return {t.id: TeamPlan(name=t.name, members=tuple(person(m.user, m.user_id in certified) for m in t.members),
+                           lead_id=t.lead_id, facility_ids=frozenset(a.facility_id for a in t.assignments), id=t.id)
+            for t in teams}
+
+
 def round_context(session: Session, round_: Round, exclude_team_id: int | None = None) -> RoundContext:
     """The other teams of the round, the teams of the previous round and every facility code."""
     others = tuple(
@@ -185,3 +200,40 @@ def visit_schedule(session: Session, today: dt.date, user: User | None = None) -
                  and not v.is_submitted],
         unscheduled=[v for v in visits if v.assignment.planned_visit_on is None],
     )
+
+
+@dataclass(frozen=True)
+class VisitSchedulePages:
+    """The three lists of :class:`VisitSchedule`, each one page of it (``upcoming_page``, …)."""
+    upcoming: SectionPage
+    overdue: SectionPage
+    unscheduled: SectionPage
+
+
+def visit_schedule_pages(session: Session, today: dt.date, args: Mapping[str, str],
+                         user: User | None = None) -> VisitSchedulePages:
+    """As :func:`visit_schedule`, split and paged in SQL: two statements per list, one for the
+    peer assessments of the rows shown, whatever the number of visits."""
+    query = (
+        select(TeamAssignment)
+        .join(PeerTeam, TeamAssignment.team_id == PeerTeam.id)
+        .join(Round, PeerTeam.round_id == Round.id)
+        .join(Facility, TeamAssignment.facility_id == Facility.id)
+        .where(Round.status != RoundStatus.CLOSED.value, TeamAssignment.withdrawn_at.is_(None))
+        .options(contains_eager(TeamAssignment.team))
+        .order_by(TeamAssignment.planned_visit_on, Facility.code, PeerTeam.name, TeamAssignment.id)
+    )
+    if user is not None:
+        query = query.where(PeerTeam.id.in_(select(TeamMember.team_id).where(TeamMember.user_id == user.id)))
+    submitted = select(Assessment.id).where(
+        Assessment.kind == AssessmentKind.PEER.value, Assessment.team_id == TeamAssignment.team_id,
+        Assessment.facility_id == TeamAssignment.facility_id, Assessment.status == AssessmentStatus.SUBMITTED.value)
+    planned = TeamAssignment.planned_visit_on
+    pages = {
+        "upcoming": paginate_section(session, query.where(planned >= today), args, "upcoming_page"),
+        "overdue": paginate_section(session, query.where(planned < today, ~submitted.exists()), args, "overdue_page"),
+        "unscheduled": paginate_section(session, query.where(planned.is_(None)), args, "unscheduled_page"),
+    }
+    found = peer_assessments(session, [a.team_id for p in pages.values() for a in p.items])
+    return VisitSchedulePages(**{name: replace(p, items=[Visit(a, found.get((a.team_id, a.facility_id)))
+                                                          for a in p.items]) for name, p in pages.items()})

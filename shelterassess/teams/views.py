@@ -25,6 +25,7 @@ from shelterassess.teams.domain import RuleResult
 from shelterassess.teams.forms import AssignForm, TeamForm, VisitForm, WithdrawAssignmentForm
 from shelterassess.teams.services import TeamRulesFailed
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.pagination import paginate
 from shelterassess.web.params import bounded_int
 
 bp = Blueprint("teams", __name__, url_prefix="/teams")
@@ -95,12 +96,14 @@ def index():
     require(perm.can_manage_teams(current_user))
     rounds = all_rounds(db.session)
     round_ = _selected_round(rounds, request.args.get("round", type=bounded_int))
-    teams = queries.teams_of_round(db.session, round_.id) if round_ else []
+    page = paginate(db.session, queries.teams_of_round_query(round_.id), request.args) if round_ else None
+    teams = page.items if page else []
     findings = {}
     if teams:
         context = queries.round_context(db.session, round_)
-        findings = {t.id: domain.check_team(queries.plan_of(db.session, t), context) for t in teams}
-    return render_template("teams/index.html", rounds=rounds, round=round_, teams=teams, findings=findings,
+        findings = {team_id: domain.check_team(plan, context)
+                    for team_id, plan in queries.plans_of(db.session, teams).items()}
+    return render_template("teams/index.html", rounds=rounds, round=round_, teams=teams, page=page, findings=findings,
                            form=EmptyForm())
 
 
@@ -126,7 +129,7 @@ def mine():
 def visits():
     require(perm.can_view_visits(current_user))
     user = None if perm.can_manage_teams(current_user) else current_user
-    schedule = queries.visit_schedule(db.session, _today(), user)
+    schedule = queries.visit_schedule_pages(db.session, _today(), request.args, user)
     return render_template("teams/visits.html", schedule=schedule, today=_today())
 
 

@@ -219,7 +219,7 @@ def test_overdue_actions_are_highlighted_and_listed_first(client, world):
     r = client.get(f"/plans/rounds/{world.round.id}")
     text = r.get_data(as_text=True)
     assert r.status_code == 200
-    overdue_section = text.split('id="overdue-h"')[1].split('id="plans-h"')[0]
+    overdue_section = text.split('id="overdue"')[1].split('id="plans"')[0]
     assert plan.actions[1].description[:40] in overdue_section
     assert plan.actions[0].description[:40] not in overdue_section
 
