@@ -114,3 +114,6 @@ def results(assessment_id: int):
     chart = area_chart_svg(data)
     return render_template("assessments/results.html", assessment=assessment, data=data, chart=chart,
                            evidence_labels=EVIDENCE_LABELS)
+
+
+from shelterassess.assessments import exports as _exports  # noqa: E402,F401  (CSV/XLSX downloads, on bp)

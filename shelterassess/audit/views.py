@@ -1,10 +1,8 @@
 """The national team's audit page: search and filter the trail (GET only; nothing here changes it)."""
 from __future__ import annotations
 
-import csv
-import io
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from shelterassess.audit import labels, queries
@@ -12,8 +10,9 @@ from shelterassess.audit.forms import AuditFilterForm
 from shelterassess.auth import permissions as perm
 from shelterassess.auth.forms import ROLE_LABELS
 from shelterassess.extensions import db
-from shelterassess.funding.exports import neutralise
+from shelterassess.exports import csv_lines
 from shelterassess.web.access import require
+from shelterassess.web.downloads import csv_response
 from shelterassess.web.params import bounded_int
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -56,12 +55,7 @@ def index():
 def export_csv():
     require(perm.can_view_audit(current_user))
     rows = queries.all_rows(db.session, _filter_form().to_filter(), EXPORT_LIMIT)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for e in rows:
-        values = (e.occurred_at.isoformat(timespec="seconds"), e.user_id, e.user_email, e.role, e.facility_id, e.action,
-                  e.object_type, e.object_id, e.object_facility_id, e.detail, e.endpoint, e.remote_address, e.outcome)
-        writer.writerow(["" if v is None else neutralise(v) for v in values])
-    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return send_file(io.BytesIO(data), mimetype="text/csv", as_attachment=True, download_name="audit-events.csv")
+    values = ((e.occurred_at.isoformat(timespec="seconds"), e.user_id, e.user_email, e.role, e.facility_id, e.action,
+               e.object_type, e.object_id, e.object_facility_id, e.detail, e.endpoint, e.remote_address, e.outcome)
+              for e in rows)
+    return csv_response(csv_lines(CSV_COLUMNS, values), "audit-events.csv")

@@ -28,6 +28,13 @@ def named_provinces(
     ids that have a result (ids not in ``province_of`` are ignored).
     """
     counts = Counter(province_of[f] for f in set(with_result) if f in province_of)
+    return named_from_counts(counts, minimum)
+
+
+def named_from_counts(counts: Mapping[int, int], minimum: int = MIN_FACILITIES_PER_PROVINCE) -> frozenset[int]:
+    """:func:`named_provinces` from province id -> number of facilities with a result (as SQL
+    ``GROUP BY province`` gives it); provinces with none may be left out or given as 0."""
+    counts = {p: n for p, n in counts.items() if n > 0}
     named = sorted((p for p, n in counts.items() if n >= minimum), key=lambda p: (counts[p], p))
     others = sum(n for p, n in counts.items() if n < minimum)
     while named and 0 < others < minimum:

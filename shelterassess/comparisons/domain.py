@@ -159,8 +159,13 @@ def weighted_kappa(
     if not scored:
         return None
     _check_levels(scored, levels)
-    k, n = len(levels), len(scored)
-    counts = _count_matrix(scored, levels)
+    return _matrix_kappa(_count_matrix(scored, levels))
+
+
+def _matrix_kappa(counts: list[list[int]]) -> Optional[float]:
+    """:func:`weighted_kappa` of a contingency table of counts (``None`` when 0/0)."""
+    k = len(counts)
+    n = sum(map(sum, counts))
     rows = [sum(counts[i]) for i in range(k)]
     cols = [sum(counts[i][j] for i in range(k)) for j in range(k)]
     observed = expected = 0
@@ -212,6 +217,51 @@ def agreement(
         kappa_undefined_reason=reason,
         kappa_min_pairs=min_kappa_pairs,
     )
+
+
+def agreement_from_counts(
+    counts: Mapping[tuple[Score, Score], int],
+    levels: Sequence[int] = DEFAULT_LEVELS,
+    min_kappa_pairs: int = 1,
+) -> Agreement:
+    """The :class:`Agreement` of the pairs a contingency table stands for: ``counts[(a, b)]``
+    pairs scored ``(a, b)`` (N/A = ``None``), as SQL ``GROUP BY self value, peer value`` gives.
+
+    Equal to ``agreement(pairs)`` for the same pairs, undefined cases included (integer
+    arithmetic on the same counts, the same divisions), without holding one tuple per pair.
+    """
+    scored = {(a, b): n for (a, b), n in counts.items() if a is not None and b is not None and n > 0}
+    na = sum(n for (a, b), n in counts.items() if (a is None or b is None) and n > 0)
+    n = sum(scored.values())
+    if n == 0:
+        return Agreement(0, na, None, None, None, None, KappaUndefined.NO_PAIRS, min_kappa_pairs)
+    _check_levels(list(scored), levels)
+    exact = sum(c for (a, b), c in scored.items() if a == b)
+    within = sum(c for (a, b), c in scored.items() if abs(a - b) <= 1)
+    if n < min_kappa_pairs:
+        kappa, reason = None, KappaUndefined.TOO_FEW_PAIRS
+    else:
+        kappa = _kappa_from_counts(scored, levels)
+        reason = KappaUndefined.SINGLE_LEVEL if kappa is None else None
+    return Agreement(
+        n=n,
+        na_excluded=na,
+        exact_pct=_percentage(exact, n),
+        within_one_pct=_percentage(within, n),
+        kappa=kappa,
+        mean_difference=sum((a - b) * c for (a, b), c in scored.items()) / n,
+        kappa_undefined_reason=reason,
+        kappa_min_pairs=min_kappa_pairs,
+    )
+
+
+def _kappa_from_counts(scored: Mapping[tuple[int, int], int], levels: Sequence[int]) -> Optional[float]:
+    """:func:`weighted_kappa` from pair counts: the same table, so the same float."""
+    index = {level: i for i, level in enumerate(levels)}
+    matrix = [[0] * len(levels) for _ in levels]
+    for (a, b), count in scored.items():
+        matrix[index[a]][index[b]] += count
+    return _matrix_kappa(matrix)
 
 
 # --------------------------------------------------------------------------

@@ -165,18 +165,6 @@ def round_facilities(session: Session, round_id: int) -> list[Facility]:
     ))
 
 
-def agreed_results(session: Session, round_id: int) -> dict[int, Assessment]:
-    """facility id -> its submitted agreed assessment in the round (newest), area results loaded."""
-    rows = session.scalars(
-        select(Assessment)
-        .where(Assessment.round_id == round_id, Assessment.kind == AssessmentKind.AGREED.value,
-               Assessment.status == SUBMITTED)
-        .options(selectinload(Assessment.area_results))
-        .order_by(Assessment.id)
-    )
-    return {a.facility_id: a for a in rows}
-
-
 Pair = tuple[ScoreValue, ScoreValue]
 
 

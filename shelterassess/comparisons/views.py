@@ -9,13 +9,20 @@ import re
 from io import BytesIO
 
 from flask import Blueprint, current_app, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from shelterassess.assessments import release_queries
 from shelterassess.auth import permissions as perm
-from shelterassess.comparisons import display, queries
-from shelterassess.comparisons.national_data import OTHER_PROVINCES, NationalParams, national_summary
+from shelterassess.comparisons import display, national_export, queries
+from shelterassess.comparisons.national_data import (
+    OTHER_PROVINCES,
+    NationalParams,
+    national_summary,
+    national_table,
+    table_rows,
+)
 from shelterassess.comparisons.report_data import facility_comparison, facility_trends
 from shelterassess.extensions import db
 from shelterassess.facilities.models import Facility
@@ -25,6 +32,7 @@ from shelterassess.reports.renderers.national import NationalRenderer
 from shelterassess.rounds import queries as round_queries
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.downloads import csv_response, xlsx_response
 from shelterassess.web.pagination import page_size, requested_page
 from shelterassess.web.params import int_or_none
 
@@ -133,8 +141,41 @@ def national_pdf(round_id: int):
     language = _language()
     with force_locale(language):
         pdf = NationalRenderer().render(_national_summary(round_, params, language))
+    return _pdf(pdf, _export_name(round_.id, params, "pdf"))
+
+
+def _export_name(round_id: int, params: NationalParams, extension: str) -> str:
     suffix = "-anonymised" if params.anonymised else ""
-    return _pdf(pdf, f"national-round{round_.id}{suffix}.pdf")
+    return f"national-round{round_id}{suffix}.{extension}"
+
+
+@bp.route("/rounds/<int:round_id>/national.csv")
+@login_required
+def national_csv(round_id: int):
+    """Every row of the page's filter and sort, streamed: the rows are read and written while
+    the file is sent (the audit hook has recorded the download by then)."""
+    require(perm.can_view_national_comparison(current_user))
+    get_or_404(Round, round_id)
+    params, language = _national_params(), current_language()
+
+    def lines():
+        table = national_table(db.session, db.session.get(Round, round_id), params, language)
+        yield from national_export.csv_stream(table, table_rows(db.session, table))
+
+    return csv_response(lines(), _export_name(round_id, params, "csv"))
+
+
+@bp.route("/rounds/<int:round_id>/national.xlsx")
+@login_required
+def national_xlsx(round_id: int):
+    """Written row by row (openpyxl write-only) into a temporary file, whose bytes are sent."""
+    require(perm.can_view_national_comparison(current_user))
+    round_ = get_or_404(Round, round_id)
+    params = _national_params()
+    table = national_table(db.session, round_, params, current_language())
+    rows = table_rows(db.session, table)
+    return xlsx_response(lambda handle: national_export.write_xlsx(handle, table, rows, _("National comparison")),
+                         _export_name(round_id, params, "xlsx"))
 
 
 # -- trends of one facility ---------------------------------------------------------------
@@ -148,3 +189,6 @@ def trends(facility_id: int):
                            current_language())
     chart = display.svg(display.trend_chart(data), "trend-chart")
     return render_template("comparisons/trends.html", data=data, facility=facility, chart=chart)
+
+
+from shelterassess.comparisons import agreement_export as _agreement  # noqa: E402,F401  (its downloads, on bp)

@@ -10,26 +10,22 @@ tab or a carriage return) gets a leading apostrophe.
 """
 from __future__ import annotations
 
-import csv
 import io
-import re
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import IO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
+from shelterassess.exports import FORMULA_STARTS, csv_lines, neutralise, sheet_title
 from shelterassess.funding.labels import weight_decimal
 from shelterassess.funding.queries import AllocationTable
 
+__all__ = ["COLUMNS", "FORMULA_STARTS", "csv_stream", "neutralise", "rows", "to_csv", "to_xlsx", "write_xlsx"]
+
 COLUMNS = ("facility_code", "category", "request_vnd", "need_weight", "proposed_vnd", "adjusted_vnd", "reason")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value):
-    """Text starting like a formula gets a leading apostrophe; numbers and None pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+_WIDTHS = (14, 24, 16, 12, 16, 16, 60)
 
 
 def rows(table: AllocationTable) -> list[tuple]:
@@ -43,30 +39,37 @@ def rows(table: AllocationTable) -> list[tuple]:
     return out
 
 
+def csv_stream(table: AllocationTable) -> Iterator[str]:
+    """The CSV piece by piece (UTF-8 byte-order mark first, each value neutralised), for a streamed response."""
+    return csv_lines(COLUMNS, ([str(v) if isinstance(v, Decimal) else v for v in values] for values in rows(table)))
+
+
 def to_csv(table: AllocationTable) -> bytes:
-    """UTF-8 with a byte-order mark, so that spreadsheet programs read Vietnamese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for values in rows(table):
-        writer.writerow(["" if v is None else neutralise(str(v) if isinstance(v, Decimal) else v) for v in values])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The whole CSV, UTF-8 with a byte-order mark, so that spreadsheet programs read Vietnamese correctly."""
+    return "".join(csv_stream(table)).encode("utf-8")
 
 
-def to_xlsx(table: AllocationTable, sheet_title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _SHEET_UNSAFE.sub(" ", sheet_title)[:31].strip() or "1"
+def write_xlsx(target: IO[bytes], table: AllocationTable, title: str) -> None:
+    """One sheet in openpyxl's write-only mode, saved to ``target`` (a temporary file for a large round)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title(title))
+    for index, width in enumerate(_WIDTHS):
+        sheet.column_dimensions["ABCDEFG"[index]].width = width
+    sheet.freeze_panes = "A2"
     sheet.append(COLUMNS)
     for values in rows(table):
-        sheet.append([neutralise(v) for v in values])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever openpyxl guessed
-    for column, width in zip("ABCDEFG", (14, 24, 16, 12, 16, 16, 60)):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
+        sheet.append([_cell(sheet, v) for v in values])
+    workbook.save(target)
+
+
+def _cell(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=neutralise(value))
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever openpyxl guessed
+    return cell
+
+
+def to_xlsx(table: AllocationTable, title: str) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, table, title)
     return buffer.getvalue()

@@ -18,11 +18,14 @@ from shelterassess.facilities.models import Facility
 from shelterassess.funding import exports, labels, queries, report_data, services
 from shelterassess.funding.forms import FundingRoundForm, ReasonForm, typed_amount
 from shelterassess.funding.models import FundingRound
+from shelterassess.funding.round_page import allocation_page
 from shelterassess.i18n import current_language, supported_locales
 from shelterassess.reports.renderers.allocation_letter import AllocationLetterRenderer
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
+from shelterassess.web.downloads import csv_response, xlsx_response
 from shelterassess.web.forms import BaseForm, Committed, commit_or_refuse_stale
+from shelterassess.web.pagination import paginate
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 bp.add_app_template_global(labels, "funding_labels")
@@ -72,9 +75,10 @@ def post_button(fround: FundingRound, allowed: bool, action: Callable[[], object
 def index():
     require(perm.can_view_funding(current_user))
     national = perm.can_manage_funding(current_user)
+    page = paginate(db.session, queries.funding_rounds_query(), request.args) if national else None
     return render_template(
-        "funding/index.html", national=national,
-        rounds=queries.funding_rounds(db.session) if national else [],
+        "funding/index.html", national=national, page=page,
+        rounds=page.items if page else [],
         own=queries.facility_allocations(db.session, current_user.facility_id) if current_user.facility_id else [])
 
 
@@ -99,7 +103,8 @@ def create():
 @login_required
 def funding_round(funding_round_id: int):
     fround = load_round(funding_round_id)
-    return render_template("funding/round.html", fround=fround, table=queries.allocation_table(db.session, fround),
+    table, page = allocation_page(db.session, fround, request.args)
+    return render_template("funding/round.html", fround=fround, table=table, page=page,
                            history=labels.history(fround.events))
 
 
@@ -158,18 +163,16 @@ def _export_name(fround: FundingRound, extension: str) -> str:
 @login_required
 def export_csv(funding_round_id: int):
     fround = load_round(funding_round_id)
-    data = exports.to_csv(queries.allocation_table(db.session, fround, with_per_point=False))
-    return send_file(BytesIO(data), mimetype="text/csv", as_attachment=True,
-                     download_name=_export_name(fround, "csv"))
+    table = queries.allocation_table(db.session, fround, with_per_point=False)
+    return csv_response(exports.csv_stream(table), _export_name(fround, "csv"))
 
 
 @bp.route("/<int:funding_round_id>/allocation.xlsx")
 @login_required
 def export_xlsx(funding_round_id: int):
     fround = load_round(funding_round_id)
-    data = exports.to_xlsx(queries.allocation_table(db.session, fround, with_per_point=False), _("Allocation"))
-    return send_file(BytesIO(data), as_attachment=True, download_name=_export_name(fround, "xlsx"),
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    table, title = queries.allocation_table(db.session, fround, with_per_point=False), _("Allocation")
+    return xlsx_response(lambda handle: exports.write_xlsx(handle, table, title), _export_name(fround, "xlsx"))
 
 
 # -- one facility's allocation ------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from shelterassess.reports.renderers.plan import PlanRenderer
 from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
 from shelterassess.web.forms import BaseForm, Committed, commit_or_refuse_stale
+from shelterassess.web.pagination import paginate
 from shelterassess.web.params import int_or_none
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -97,9 +98,10 @@ def plan_url(plan_id: int, action_id: int | None = None) -> str:
 def index():
     require(perm.can_view_plans(current_user))
     national = perm.is_national(current_user)
+    page = paginate(db.session, queries.rounds_with_plans_query(), request.args, scalars=False) if national else None
     return render_template(
-        "plans/index.html",
-        rounds=queries.rounds_with_plans(db.session) if national else [],
+        "plans/index.html", page=page,
+        rounds=[(r, int(n or 0)) for r, n in page.items] if page else [],
         own=queries.facility_plans(db.session, current_user.facility_id) if current_user.facility_id else [],
         leads=[] if national else queries.lead_rows(db.session, current_user.id),
     )
@@ -115,7 +117,7 @@ def overview(round_id: int):
     province = form.province.data or ""
     filters = queries.OverviewFilter(province_id=int_or_none(province),
                                      status=form.status.data if form.status.data in domain.PLAN_STATUSES else None)
-    data = queries.overview(db.session, round_, filters, today())
+    data = queries.overview(db.session, round_, filters, today(), request.args)
     return render_template("plans/overview.html", data=data, form=form, filtered=filters != queries.OverviewFilter())
 
 
@@ -247,3 +249,6 @@ def reopen(plan_id: int):
         flash(_("The plan is a draft again. The facility sees it again once it is shared."), "success")
         return redirect(url_for(".plan", plan_id=plan.id))
     return render_template("plans/reopen.html", form=form, plan=plan)
+
+
+from shelterassess.plans import exports as _exports  # noqa: E402,F401  (CSV/XLSX downloads, on bp)

@@ -109,3 +109,6 @@ def _skill_form(form: SkillForm, skill: Skill | None):
         return redirect(url_for(".skills"))
     return render_template("training_needs/skill_form.html", form=form, skill=skill), \
         422 if form.errors or form.form_errors else 200
+
+
+from shelterassess.training_needs import exports as _exports  # noqa: E402,F401  (CSV/XLSX downloads, on bp)

@@ -22,12 +22,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from shelterassess.comparisons import display
 from shelterassess.comparisons.domain import round_half_up
+from shelterassess.exports import neutralise
 from shelterassess.workshop import labels
 from shelterassess.workshop.report_data import WorkshopPack
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DASH = "–"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
 BOLD = Font(bold=True)
@@ -35,8 +35,8 @@ MAX_WIDTH = 60
 
 
 def safe_text(value: str) -> str:
-    """Text a spreadsheet will not run: a leading = + - @ (tab, CR) gets an apostrophe before it."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """Text a spreadsheet will not run (:func:`shelterassess.exports.neutralise`)."""
+    return neutralise(value)
 
 
 @dataclass(frozen=True)

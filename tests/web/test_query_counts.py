@@ -101,6 +101,60 @@ def test_statement_counts_do_not_grow_with_sorting_and_filters(client, world):
     assert [statements_of(client, url) for url in urls] == small
 
 
+def export_statements(client, url: str) -> int:
+    """Statements of one download, the streamed body read while counting (a CSV is written as it is sent)."""
+    db.session.expire_all()
+    with counted_statements() as statements:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.get_data()
+    return len(statements)
+
+
+def test_statement_counts_of_the_national_exports_do_not_grow(client, world):
+    login(client, world.national)
+    base = f"/comparisons/rounds/{world.round.id}/national"
+    urls = [f"{base}.csv", f"{base}.xlsx", f"{base}.csv?sort=red-flags&order=desc&anonymised=1",
+            f"{base}.xlsx?sort=area-B&province={world.facility_a.province_id}", f"{base}?sort=province&anonymised=1"]
+    add_facilities(world, 1, 3)
+    for url in urls:
+        client.get(url).get_data()
+    small = [export_statements(client, url) for url in urls]
+    add_facilities(world, 4, 12)
+    assert [export_statements(client, url) for url in urls] == small
+
+
+def test_statement_counts_of_the_issue_13_exports_do_not_grow(client, world):
+    """Self/peer/agreed results, agreement, plan actions and training needs: CSV (streamed) and XLSX."""
+    from shelterassess.assessments.models import Assessment
+    from shelterassess.facilities.models import Facility
+    from tests import followup_fixtures as ff
+
+    login(client, world.national)
+
+    def more(first: int, count: int) -> None:
+        """More facilities, each with its results and an accepted plan (capacity building included)."""
+        add_facilities(world, first, count)
+        for n in range(first, first + count):
+            facility = db.session.scalar(db.select(Facility).where(Facility.code == f"QC-{n:03d}"))
+            agreed = db.session.scalar(db.select(Assessment).where(Assessment.facility_id == facility.id,
+                                                                   Assessment.kind == AssessmentKind.AGREED.value))
+            ff.make_plan(world, facility=facility, agreed=agreed)
+        db.session.commit()
+
+    base = f"/comparisons/rounds/{world.round.id}"
+    urls = ["/assessments/export.csv", "/assessments/export.xlsx?kind=peer",
+            f"/assessments/export.csv?kind=agreed&round={world.round.id}", f"{base}/agreement.csv",
+            f"{base}/agreement.xlsx?province={world.facility_a.province_id}", "/plans/actions.csv", f"/plans/actions.xlsx?round={world.round.id}",
+            "/training-needs/needs.csv", "/training-needs/needs.xlsx"]
+    more(1, 3)
+    for url in urls:
+        client.get(url).get_data()
+    small = [export_statements(client, url) for url in urls]
+    more(4, 12)
+    assert [export_statements(client, url) for url in urls] == small
+
+
 def test_the_counter_sees_an_n_plus_one(client, world, app):
     """The listener counts lazy loads: a template touching a lazy relation per row would fail above."""
     add_facilities(world, 1, 3, assessed=False)
@@ -166,3 +220,116 @@ def test_bad_page_numbers_answer_cleanly(client, world, app, monkeypatch):
                 assert _codes(html) == _codes(first), (url, bad)
             else:  # beyond the last page: the last page
                 assert _codes(html) == _codes(client.get(f"{url}{sep}page=2").get_data(as_text=True)), (url, bad)
+
+
+# -- the other lists (users, assessors, teams, visits, peer, plans, follow-ups, funding, rounds) --
+# Built by tests/list_fixtures.py: each facility has a staff user, a certification, self/peer/agreed
+# assessments, an accepted plan and a follow-up visit; each batch a team and a funding round.
+
+def _list_pages(w) -> dict[str, str]:
+    return {
+        "rounds": "/rounds/", "assessors": "/assessors/", "teams": f"/teams/?round={w.round.id}",
+        "planned visits": "/teams/visits", "peer": "/peer/", "plans": "/plans/",
+        "follow-ups": "/follow-ups/", "compliance": f"/follow-ups/compliance?round={w.round.id}",
+        "training needs": "/training-needs/", "funding": "/funding/",
+        "funding round": f"/funding/{w.funding_round.id}",
+    }
+
+
+def test_list_statement_counts_do_not_grow_with_facilities_users_plans_and_visits(client, app, world):
+    from tests.list_fixtures import grow
+
+    admin = app.test_client()
+    login(admin, world.admin)
+    login(client, world.national)
+    grow(world, 1, 3)
+    for url in _list_pages(world).values():
+        client.get(url)  # warm-up
+    admin.get("/admin/users/")
+    small = {name: statements_of(client, url) for name, url in _list_pages(world).items()}
+    small["users"] = statements_of(admin, "/admin/users/")
+    grow(world, 4, 12)  # five times the facilities, users, plans, visits; a second team and funding round
+    large = {name: statements_of(client, url) for name, url in _list_pages(world).items()}
+    large["users"] = statements_of(admin, "/admin/users/")
+    assert large == small, f"few rows: {small}\nmany rows: {large}"
+
+
+def test_list_statement_counts_do_not_grow_on_later_pages(client, app, world, monkeypatch):
+    """Page 2 of each list (page size 4) runs as many statements with 15 facilities as with 9."""
+    from tests.list_fixtures import grow
+
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 4)
+    admin = app.test_client()
+    login(admin, world.admin)
+    login(client, world.national)
+    grow(world, 1, 9)
+    urls = {name: url + ("&" if "?" in url else "?") + "page=2" for name, url in _list_pages(world).items()}
+    urls.update({"visits overdue": "/teams/visits?overdue_page=2&upcoming_page=2",
+                 "follow-ups done": "/follow-ups/?done_page=2&plans_page=2&overdue_page=2"})
+    for url in urls.values():
+        client.get(url)
+    small = {name: statements_of(client, url) for name, url in urls.items()}
+    small["users"] = statements_of(admin, "/admin/users/?page=2")
+    grow(world, 10, 6, funding_round=False)
+    large = {name: statements_of(client, url) for name, url in urls.items()}
+    large["users"] = statements_of(admin, "/admin/users/?page=2")
+    assert large == small, f"fewer rows: {small}\nmore rows: {large}"
+
+
+def _sheet_with_indicators(per_area: int) -> dict:
+    """The mini sheet (tests/fixtures/mini_sheet.yaml) with ``per_area`` indicators in each area."""
+    import copy
+
+    from shelterassess.scoresheets import services as sheets
+    from tests.conftest import FIXTURES
+
+    data = sheets.read_sheet_file(FIXTURES / "mini_sheet.yaml")
+    data = copy.deepcopy(data)
+    data["key"] = f"mini-{per_area}"
+    for area in data["areas"]:
+        model = area["indicators"][-1]
+        for n in range(len(area["indicators"]) + 1, per_area + 1):
+            extra = copy.deepcopy(model)
+            extra.update(code=f"{area['code']}{n}", key=f"{area['key']}.extra-{n}")
+            area["indicators"].append(extra)
+    return data
+
+
+def test_statement_counts_do_not_grow_with_indicators(client, world):
+    """The same pages for a round on a sheet of 2 indicators per area and one of 8 per area."""
+    from shelterassess.rounds import services as rounds
+    from shelterassess.scoresheets import services as sheets
+
+    def assessed(round_, name):
+        codes = [i.code for a in round_.sheet.areas for i in a.indicators]
+        scores = {c: (3 if c.endswith("1") else 2) for c in codes}
+        team = make_team(round_, name, world.manager_b, [world.staff_b], [world.facility_a])
+        self_ = scored(world, world.manager_a, world.facility_a, round_, AssessmentKind.SELF, scores)
+        scored(world, world.manager_b, world.facility_a, round_, AssessmentKind.PEER, scores, team=team)
+        scored(world, world.manager_b, world.facility_a, round_, AssessmentKind.AGREED, scores)
+        return self_
+
+    small_self = assessed(world.round, "Small team")
+    big_round = rounds.create_round(db.session, "Round with more indicators",
+                                    sheets.load_sheet(db.session, _sheet_with_indicators(8)))
+    rounds.open_round(db.session, big_round)
+    big_self = assessed(big_round, "Big team")
+    db.session.commit()
+    assert sum(len(a.indicators) for a in big_round.sheet.areas) == 16
+
+    def pages(round_, self_):
+        area = round_.sheet.areas[0]
+        return {
+            "results": f"/assessments/{self_.id}/results",
+            "area form": f"/assessments/{self_.id}/areas/{area.id}",
+            "peer and agreed results": f"/peer/results/{world.facility_a.id}/{round_.id}",
+            "comparison": f"/comparisons/facilities/{world.facility_a.id}/rounds/{round_.id}",
+            "self-assessments": f"/assessments/?round={round_.id}",
+        }
+
+    login(client, world.national)
+    for url in (*pages(world.round, small_self).values(), *pages(big_round, big_self).values()):
+        client.get(url)
+    small = {name: statements_of(client, url) for name, url in pages(world.round, small_self).items()}
+    large = {name: statements_of(client, url) for name, url in pages(big_round, big_self).items()}
+    assert large == small, f"2 indicators per area: {small}\n8 indicators per area: {large}"
