@@ -43,6 +43,10 @@ PARENTS: dict[str, tuple[str, str | None, str]] = {
     "team_member": ("team_id", "team", "peer_team"),
     "training_participant": ("training_id", "training", "training_session"),
     "province": ("country_id", "country", "country"),
+    "paper_entry": ("assessment_id", None, "assessment"),
+    "paper_answer": ("entry_id", None, "paper_entry"),
+    "paper_resolution": ("assessment_id", None, "assessment"),
+    "paper_resolved_answer": ("resolution_id", None, "paper_resolution"),
 }
 
 #: Columns whose change alone is not an event (bookkeeping; login, logout and password changes

@@ -13,6 +13,7 @@ from shelterassess.assessments.models import Assessment
 from shelterassess.assessments.results import Results, build_results
 from shelterassess.facilities.models import Facility
 from shelterassess.i18n import localized
+from shelterassess.paper.domain import check_code, display_code
 from shelterassess.rounds.models import Round
 from shelterassess.scoresheets import queries as sheet_queries
 from shelterassess.scoresheets.models import Area, Indicator, ScoreSheetVersion
@@ -71,6 +72,8 @@ class BlankSheetReport:
     sheet_title: str
     sheet_version: int
     areas: tuple[BlankArea, ...]
+    #: The paper round trip's check code of this facility, round and sheet version (printed as ``K7Q-4MZ``).
+    check_code: str = ""
 
 
 def blank_sheet_report(session: Session, facility: Facility, round_: Round, language: str) -> BlankSheetReport:
@@ -80,6 +83,7 @@ def blank_sheet_report(session: Session, facility: Facility, round_: Round, lang
         round_id=round_.id, round_name=round_.name,
         sheet_title=localized(sheet, "title", language), sheet_version=sheet.version,
         areas=_blank_areas(sheet, language),
+        check_code=display_code(check_code(facility.id, round_.id, round_.sheet_id)),
     )
 
 

@@ -48,6 +48,7 @@ class BlankSheetRenderer(BaseReport):
             (_("Facility"), f"{data.facility_code} – {data.facility_name}"),
             (_("Round"), data.round_name),
             (_("Score sheet"), sheet),
+            *([(_("Check code (for typing the sheet in)"), data.check_code)] if data.check_code else []),
             (_("Date of visit"), BLANK_LINE),
             (_("Assessors' names (assessors, not residents)"), BLANK_LINE),
         ]
