@@ -1,0 +1,2 @@
+"""ODK Collect / KoboCollect: a published score-sheet version as an XLSForm, and the
+submissions of that form imported back into a draft self-assessment (docs/odk.md)."""
