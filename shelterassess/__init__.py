@@ -193,9 +193,18 @@ def _register_blueprints(app: Flask) -> None:
     from shelterassess.toolkit.views import bp as toolkit_bp
 
     app.register_blueprint(toolkit_bp)
+    from shelterassess.odk.views import bp as odk_bp
+
+    app.register_blueprint(odk_bp)
+    from shelterassess.paper.views import bp as paper_bp
+
+    app.register_blueprint(paper_bp)
     from shelterassess.audit import init_app as init_audit
 
     init_audit(app)  # the audit page, and the session listeners that record every change
+    from shelterassess.api import init_app as init_api
+
+    init_api(app)  # the JSON API under /api/v1 and the account page's API tokens
 
 
 @event.listens_for(Engine, "connect")

@@ -11,3 +11,5 @@ from shelterassess.plans import models as plans  # noqa: F401
 from shelterassess.funding import models as funding  # noqa: F401
 from shelterassess.toolkit import models as toolkit  # noqa: F401
 from shelterassess.audit import models as audit  # noqa: F401
+from shelterassess.api import models as api  # noqa: F401
+from shelterassess.paper import models as paper  # noqa: F401

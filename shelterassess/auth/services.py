@@ -182,6 +182,7 @@ def activate(session: Session, token: str, password: str) -> User:
     user = record.user
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    _revoke_api_tokens(session, user, "activation")
     session.flush()
     return user
 
@@ -202,6 +203,7 @@ def change_password(session: Session, user: User, current: str, new: str, *, add
     throttle.succeeded(session, attempt, limits)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()  # ends the user's other sessions
+    _revoke_api_tokens(session, user, "password_change")
     session.flush()
 
 
@@ -229,6 +231,7 @@ def set_active(session: Session, user: User, active: bool) -> None:
         for pending in session.scalars(select(ActivationToken).where(ActivationToken.user_id == user.id,
                                                                      ActivationToken.used_at.is_(None))):
             pending.used_at = utcnow()
+        _revoke_api_tokens(session, user, "deactivated")
     session.flush()
 
 
@@ -236,3 +239,11 @@ def set_role(session: Session, user: User, role: Role) -> None:
     """Change a role; the user's sessions end, so the new rights apply from a fresh login."""
     user.role = role.value
     end_sessions(session, user)
+    _revoke_api_tokens(session, user, "role_change")
+
+
+def _revoke_api_tokens(session: Session, user: User, reason: str) -> None:
+    """API tokens end with the sessions when the password changes or the account changes (issue 13)."""
+    from shelterassess.api.services import revoke_all
+
+    revoke_all(session, user, reason)

@@ -125,6 +125,15 @@ CASES: list[Case] = [
          data=lambda w: {"reason": "Scores entered before the visit"}),
     Case("assessments.results", "GET", lambda w: f"/assessments/{_self_assessment(w).id}/results",
          only("staff_a", "manager_a", "national", deny=404), setup=_self_assessment),
+    # exports (issue 13): the page's permission
+    Case("assessments.results_csv", "GET", lambda w: f"/assessments/{_self_assessment(w).id}/results.csv",
+         only("staff_a", "manager_a", "national", deny=404), setup=_self_assessment),
+    Case("assessments.results_xlsx", "GET", lambda w: f"/assessments/{_self_assessment(w).id}/results.xlsx",
+         only("staff_a", "manager_a", "national", deny=404), setup=_self_assessment),
+    Case("assessments.national_csv", "GET", lambda w: "/assessments/export.csv?kind=peer&status=submitted",
+         only("national"), setup=_self_assessment),
+    Case("assessments.national_xlsx", "GET", lambda w: f"/assessments/export.xlsx?round={w.round.id}",
+         only("national"), setup=_self_assessment),
     # reports
     Case("reports.assessment_pdf", "GET", lambda w: f"/reports/assessments/{_self_assessment(w).id}.pdf",
          only("staff_a", "manager_a", "national", deny=404), setup=_self_assessment),
@@ -388,6 +397,15 @@ CASES += [
          only("national"), setup=_comparison()),
     Case("comparisons.national_pdf", "GET", lambda w: f"/comparisons/rounds/{w.round.id}/national.pdf",
          only("national"), setup=_comparison()),
+    Case("comparisons.national_csv", "GET", lambda w: f"/comparisons/rounds/{w.round.id}/national.csv?sort=area-A",
+         only("national"), setup=_comparison()),
+    Case("comparisons.national_xlsx", "GET",
+         lambda w: f"/comparisons/rounds/{w.round.id}/national.xlsx?anonymised=1&sort=overall&order=desc",
+         only("national"), setup=_comparison()),
+    Case("comparisons.agreement_csv", "GET", lambda w: f"/comparisons/rounds/{w.round.id}/agreement.csv",
+         only("national"), setup=_comparison()),
+    Case("comparisons.agreement_xlsx", "GET", lambda w: f"/comparisons/rounds/{w.round.id}/agreement.xlsx?anonymised=1",
+         only("national"), setup=_comparison()),
     Case("comparisons.trends", "GET", lambda w: f"/comparisons/facilities/{w.facility_a.id}/trends",
          only("staff_a", "manager_a", "national", deny=404), setup=_comparison(released=True)),
 ]
@@ -511,6 +529,9 @@ CASES += [
     Case("plans.index", "GET", lambda w: "/plans/", only(*FACILITY_ROLES, "national"), setup=_plan("draft")),
     Case("plans.overview", "GET", lambda w: f"/plans/rounds/{w.round.id}?status=accepted", only("national"),
          setup=_plan("accepted")),
+    Case("plans.actions_csv", "GET", lambda w: f"/plans/actions.csv?round={w.round.id}", only("national"),
+         setup=_plan("accepted")),
+    Case("plans.actions_xlsx", "GET", lambda w: "/plans/actions.xlsx", only("national"), setup=_plan("accepted")),
     Case("plans.facility_plan", "GET", _FACILITY_PLAN, only(*PLAN_AUTHORS, *FACILITY_A, deny=404),
          setup=_plan("agreed")),
     Case("plans.facility_plan", "GET", _FACILITY_PLAN,
@@ -669,6 +690,10 @@ CASES += [
          setup=_follow_up("submitted")),
     # training needs and skills
     Case("training_needs.index", "GET", lambda w: "/training-needs/", only("national"), setup=_training_needs_setup),
+    Case("training_needs.needs_csv", "GET", lambda w: "/training-needs/needs.csv", only("national"),
+         setup=_training_needs_setup),
+    Case("training_needs.needs_xlsx", "GET", lambda w: "/training-needs/needs.xlsx", only("national"),
+         setup=_training_needs_setup),
     Case("training_needs.schedule", "GET", lambda w: f"/training-needs/skills/{_skill_id(w)}/training",
          only("national"), setup=_training_needs_setup),
     Case("training_needs.schedule", "POST", lambda w: f"/training-needs/skills/{_skill_id(w)}/training",
@@ -845,8 +870,124 @@ CASES += [
     Case("scoresheets.crosswalk", "GET", lambda w: f"/scoresheets/{w.sheet.id}/crosswalk", only(*LOGGED_IN)),
 ]
 
+# -- ODK (issue 13): the XLSForm of a published version (whoever may read the sheet), and the
+# import into a draft self-assessment (the facility's own users; read-only to the national team)
+CASES += [
+    Case("odk.export_xlsform", "GET", lambda w: f"/scoresheets/{w.sheet.id}/xlsform.xlsx", only(*LOGGED_IN)),
+    Case("odk.import_submission", "GET", lambda w: f"/assessments/{_self_assessment(w).id}/odk-import",
+         {**only("staff_a", "manager_a", deny=404), "national": 403}, setup=_self_assessment),
+    Case("odk.import_submission", "POST", lambda w: f"/assessments/{_self_assessment(w).id}/odk-import",
+         {**only("staff_a", "manager_a", deny=404), "national": 403}, setup=_self_assessment),
+]
+
 # -- audit trail (issue 11): read only, the national team and administrators --------------------
 CASES += [
     Case("audit.index", "GET", lambda w: "/audit/?action=login&page=2", only("national", "admin")),
     Case("audit.export_csv", "GET", lambda w: "/audit/events.csv?outcome=failure", only("national", "admin")),
+]
+
+
+# -- paper round trip (issue 13): whoever may edit the self-assessment; read-only national team gets 403 --
+def _paper_entries(w):
+    """Facility A's self-assessment with two agreeing paper entries (staff_a, manager_a)."""
+    from shelterassess.paper import domain, services as paper
+
+    a = _self_assessment(w)
+    if not paper.entries(__import__("shelterassess.extensions").extensions.db.session, a):
+        db_session = __import__("shelterassess.extensions").extensions.db.session
+        answers = {i.id: domain.PaperAnswer(2) for i in w.sheet.indicators}
+        paper.save_entry(db_session, w.staff_a, a, 1, paper.expected_code(a), answers)
+        paper.save_entry(db_session, w.manager_a, a, 2, paper.expected_code(a), answers)
+    return a
+
+
+def _paper_entry_form(w):
+    from shelterassess.paper import services as paper
+
+    a = _self_assessment(w)
+    return {"check_code": paper.expected_code(a), "entry_number": "1",
+            **{f"score-{i.id}": "2" for i in w.sheet.indicators}, **{f"note-{i.id}": "" for i in w.sheet.indicators}}
+
+
+_PAPER = {**only("staff_a", "manager_a", deny=404), "national": 403}
+CASES += [
+    Case("paper.sheet", "GET", lambda w: f"/paper/assessments/{_self_assessment(w).id}", _PAPER,
+         setup=_self_assessment),
+    Case("paper.entry", "GET", lambda w: f"/paper/assessments/{_self_assessment(w).id}/entry", _PAPER,
+         setup=_self_assessment),
+    Case("paper.entry", "POST", lambda w: f"/paper/assessments/{_self_assessment(w).id}/entry",
+         {**only("staff_a", "manager_a", ok=302, deny=404), "national": 403}, setup=_self_assessment,
+         data=_paper_entry_form),
+    Case("paper.resolve", "GET", lambda w: f"/paper/assessments/{_paper_entries(w).id}/resolve", _PAPER,
+         setup=_paper_entries),
+    Case("paper.resolve", "POST", lambda w: f"/paper/assessments/{_paper_entries(w).id}/resolve",
+         {**only("staff_a", "manager_a", ok=302, deny=404), "national": 403}, setup=_paper_entries),
+]
+
+
+# -- paper round trip of a follow-up visit: whoever may record its results (team 1); the national
+#    team reads the visit (403 on the paper pages) and may print its blank sheet --
+def _paper_visit(w):
+    from shelterassess.paper.sheets import PaperSheet
+    from tests import followup_fixtures as ff
+
+    return PaperSheet.of_visit(ff.visit_a(w))
+
+
+def _paper_visit_entries(w):
+    """Team 1's visit of facility A with two agreeing paper entries (staff_b, manager_b)."""
+    from shelterassess.extensions import db
+    from shelterassess.paper import domain, services as paper
+
+    sheet = _paper_visit(w)
+    if not paper.entries(db.session, sheet):
+        answers = {i.id: domain.PaperAnswer(2) for i in sheet.indicators()}
+        paper.save_entry(db.session, w.staff_b, sheet, 1, sheet.expected_code, answers)
+        paper.save_entry(db.session, w.manager_b, sheet, 2, sheet.expected_code, answers)
+    return sheet.visit
+
+
+def _paper_visit_form(w):
+    sheet = _paper_visit(w)
+    return {"check_code": sheet.expected_code, "entry_number": "1",
+            **{f"score-{i.id}": "2" for i in sheet.indicators()}, **{f"note-{i.id}": "" for i in sheet.indicators()}}
+
+
+def _paper_visit_url(suffix: str = ""):
+    return lambda w: f"/paper/visits/{_paper_visit(w).visit.id}{suffix}"
+
+
+_PAPER_VISIT = {**only(*TEAM_1, deny=404), "national": 403}
+CASES += [
+    Case("paper.visit_sheet", "GET", _paper_visit_url(), _PAPER_VISIT, setup=_follow_up("visit")),
+    Case("paper.visit_entry", "GET", _paper_visit_url("/entry"), _PAPER_VISIT, setup=_follow_up("visit")),
+    Case("paper.visit_entry", "POST", _paper_visit_url("/entry"), {**only(*TEAM_1, ok=302, deny=404), "national": 403},
+         setup=_follow_up("visit"), data=_paper_visit_form),
+    Case("paper.visit_resolve", "GET", _paper_visit_url("/resolve"), _PAPER_VISIT, setup=_paper_visit_entries),
+    Case("paper.visit_resolve", "POST", _paper_visit_url("/resolve"),
+         {**only(*TEAM_1, ok=302, deny=404), "national": 403}, setup=_paper_visit_entries),
+    Case("paper.visit_blank_sheet", "GET", _paper_visit_url("/blank.pdf?lang=vi"),
+         only(*TEAM_1, "national", deny=404), setup=_follow_up("visit")),
+]
+
+# -- JSON API (issue 13): a session cookie never opens /api/v1 (tokens only: tests/web/test_api.py
+#    runs the roles with tokens); the OpenAPI document is public; every user manages own API tokens --
+NO_COOKIE = {role: 401 for role in ROLES}
+CASES += [
+    Case("api.openapi", "GET", lambda w: "/api/v1/openapi.json", only("anonymous", *LOGGED_IN)),
+    Case("api.facilities", "GET", lambda w: "/api/v1/facilities", NO_COOKIE),
+    Case("api.facility", "GET", lambda w: f"/api/v1/facilities/{w.facility_a.id}", NO_COOKIE),
+    Case("api.rounds", "GET", lambda w: "/api/v1/rounds", NO_COOKIE),
+    Case("api.round_detail", "GET", lambda w: f"/api/v1/rounds/{w.round.id}", NO_COOKIE),
+    Case("api.score_sheets", "GET", lambda w: "/api/v1/score-sheets", NO_COOKIE),
+    Case("api.score_sheet", "GET", lambda w: f"/api/v1/score-sheets/{w.sheet.id}", NO_COOKIE),
+    Case("api.assessments", "GET", lambda w: "/api/v1/assessments", NO_COOKIE),
+    Case("api.assessment", "GET", lambda w: f"/api/v1/assessments/{_self_assessment(w).id}", NO_COOKIE,
+         setup=_self_assessment),
+    Case("api.save_area", "PUT", lambda w: f"/api/v1/assessments/{_self_assessment(w).id}/areas/{_area(w).id}",
+         NO_COOKIE, setup=_self_assessment),
+    Case("api_tokens.index", "GET", lambda w: "/account/tokens/", only(*LOGGED_IN)),
+    Case("api_tokens.index", "POST", lambda w: "/account/tokens/", only(*LOGGED_IN),
+         data=lambda w: {"name": "matrix", "lifetime": "30"}),
+    Case("api_tokens.revoke", "POST", lambda w: "/account/tokens/999999/revoke", only(*LOGGED_IN, ok=302)),
 ]
