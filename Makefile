@@ -10,7 +10,7 @@ DEMO_PASSWORD ?= demo-password-2027
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations translations-update chromium db demo bench clean scan scan-static scan-setup sbom
+.PHONY: run test setup translations translations-update chromium db demo bench wrk clean scan scan-static scan-setup sbom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,14 @@ TEST_JOBS ?= auto
 test: setup chromium
 	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 
-bench: setup
+# Benchmarks against bare baselines (docs/performance.md): PostgreSQL at BENCH_POSTGRES
+# (default postgresql://postgres@127.0.0.1:5432), wrk installed from Debian when missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmarks"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+bench: setup wrk
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
