@@ -1,8 +1,9 @@
 """The XLSForm of a score-sheet version, and writing an imported submission into a draft
-self-assessment through :func:`shelterassess.assessments.services.save_area`, so the import
-follows the same rules as the area pages: the assessment is locked, a draft in an open round
-only, each answer checked, a score someone else changed since the preview refused as stale
-(:class:`~shelterassess.errors.StaleData`), and the change is audited like any save.
+self-assessment or peer assessment through :func:`shelterassess.assessments.services.save_area`
+(the save of both kinds' area pages), so the import follows the same rules as the area
+pages: the assessment is locked, a draft in an open round only, each answer checked, a score
+someone else changed since the preview refused as stale (:class:`~shelterassess.errors.StaleData`),
+and the change is audited like any save.
 
 Services flush only; the view commits once.
 """

@@ -1,5 +1,10 @@
 """ODK pages: download a published score-sheet version as an XLSForm; import a submission of
-that form (ODK Central or KoboToolbox export) into a draft self-assessment, after a preview."""
+that form (ODK Central or KoboToolbox export) into a draft self-assessment, or into a peer team's
+draft peer assessment (tablets on the visit), after a preview.
+
+One route for both kinds, decided by the assessment: who may edit it may import
+(:mod:`shelterassess.odk.permissions`); the national team gets a 403; anyone who cannot see it
+(another facility, another team, the visited facility's own staff for a peer assessment) a 404."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -9,13 +14,14 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shelterassess.assessments import queries as assessment_queries
-from shelterassess.assessments.area_form import could_edit_as_draft, read_only_message
+from shelterassess.assessments.area_form import read_only_message
 from shelterassess.assessments.forms import EVIDENCE_LABELS, EmptyForm
 from shelterassess.assessments.models import Assessment, AssessmentKind
 from shelterassess.assessments.services import NOTE_MAX_LENGTH
 from shelterassess.auth import permissions as perm
 from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.extensions import db
+from shelterassess.odk import permissions as odk_perm
 from shelterassess.odk import services
 from shelterassess.odk.domain import FormError, build_xlsform, form_id
 from shelterassess.odk.messages import problem_message
@@ -54,8 +60,20 @@ def export_xlsform(sheet_id: int):
 
 def _load(assessment_id: int) -> Assessment:
     assessment = db.session.get(Assessment, assessment_id)
-    return visible_or_404(assessment, assessment is not None and assessment.kind == AssessmentKind.SELF.value
-                          and perm.can_view_assessment(current_user, assessment))
+    return visible_or_404(assessment, assessment is not None and odk_perm.can_view_for_import(current_user, assessment))
+
+
+def overview_url(assessment: Assessment) -> str:
+    """The assessment's own overview page (the peer pages for a peer assessment)."""
+    endpoint = "peer.overview" if assessment.kind == AssessmentKind.PEER.value else "assessments.overview"
+    return url_for(endpoint, assessment_id=assessment.id)
+
+
+def _page(assessment: Assessment, editable: bool) -> dict:
+    """What both the upload and the preview pages show of the assessment."""
+    return dict(assessment=assessment, is_peer=assessment.kind == AssessmentKind.PEER.value,
+                back_url=overview_url(assessment), max_kb=MAX_FILE_BYTES // 1024,
+                read_only_notice=None if editable else read_only_message(assessment))
 
 
 @bp.route("/assessments/<int:assessment_id>/odk-import", methods=["GET", "POST"])
@@ -63,10 +81,9 @@ def _load(assessment_id: int) -> Assessment:
 def import_submission(assessment_id: int):
     """Upload an export, see what it would write, confirm."""
     assessment = _load(assessment_id)
-    editable = perm.can_edit_assessment(current_user, assessment)
-    require(editable or could_edit_as_draft(current_user, assessment))
-    page = dict(assessment=assessment, form=EmptyForm(), problems=[], max_kb=MAX_FILE_BYTES // 1024,
-                read_only_notice=None if editable else read_only_message(assessment))
+    editable = odk_perm.can_import(current_user, assessment)
+    require(editable or odk_perm.could_import(current_user, assessment))
+    page = dict(_page(assessment, editable), form=EmptyForm(), problems=[])
     if request.method == "GET" or not editable:
         return render_template("odk/import.html", **page)
     if not EmptyForm().validate_on_submit():
@@ -83,10 +100,9 @@ def _too_large(error: RequestEntityTooLarge):
     says so, for whoever may import into the assessment; anyone else gets the plain 413."""
     assessment = db.session.get(Assessment, (request.view_args or {}).get("assessment_id", 0))
     if request.endpoint != "odk.import_submission" or assessment is None \
-            or assessment.kind != AssessmentKind.SELF.value or not perm.can_edit_assessment(current_user, assessment):
+            or not odk_perm.can_import(current_user, assessment):
         return error
-    return render_template("odk/import.html", assessment=assessment, read_only_notice=None,  # no form: the body is unread
-                           max_kb=MAX_FILE_BYTES // 1024,
+    return render_template("odk/import.html", **_page(assessment, True),  # no form: the body is unread
                            problems=[problem_message(Problem("too_large", params={"kb": MAX_FILE_BYTES // 1024}))]), 413
 
 
@@ -157,4 +173,4 @@ def _confirm(assessment: Assessment, page: dict):
     flash(ngettext("%(num)d answer was imported from the ODK submission. Check it, then submit as usual.",
                    "%(num)d answers were imported from the ODK submission. Check them, then submit as usual.",
                    written), "success")
-    return redirect(url_for("assessments.overview", assessment_id=assessment.id))
+    return redirect(overview_url(assessment))

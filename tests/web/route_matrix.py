@@ -878,6 +878,14 @@ CASES += [
          {**only("staff_a", "manager_a", deny=404), "national": 403}, setup=_self_assessment),
     Case("odk.import_submission", "POST", lambda w: f"/assessments/{_self_assessment(w).id}/odk-import",
          {**only("staff_a", "manager_a", deny=404), "national": 403}, setup=_self_assessment),
+    # a peer draft (team 1 assesses facility A): the team imports; facility A's own staff get 404
+    Case("odk.import_submission", "GET", lambda w: f"/assessments/{_peer('draft')(w).id}/odk-import",
+         {**only("staff_b", "manager_b", deny=404), "national": 403}, setup=_peer("draft")),
+    Case("odk.import_submission", "POST", lambda w: f"/assessments/{_peer('draft')(w).id}/odk-import",
+         {**only("staff_b", "manager_b", deny=404), "national": 403}, setup=_peer("draft")),
+    # team 1's submitted peer assessment, after release to facility A: still 404 for facility A
+    Case("odk.import_submission", "GET", lambda w: f"/assessments/{_peer('ready')(w).id}/odk-import",
+         {**only("staff_b", "manager_b", deny=404), "national": 403}, setup=_peer("released")),
 ]
 
 # -- audit trail (issue 11): read only, the national team and administrators --------------------
