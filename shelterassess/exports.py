@@ -20,6 +20,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
 
+#: Characters an XLSX file cannot hold (XML 1.0 forbids them; openpyxl raises on them): the C0
+#: controls but tab, line feed and carriage return. A vertical tab pasted from a word processor
+#: is the usual one; each becomes a space.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def spreadsheet_text(value: str) -> str:
+    """Text for an XLSX cell: characters the format cannot hold become spaces, then :func:`neutralise`."""
+    return neutralise(XLSX_ILLEGAL.sub(" ", value))
+
+
 def neutralise(value):
     """Text starting like a formula gets a leading apostrophe; numbers and None pass."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -77,7 +88,7 @@ def _xlsx_cell(sheet, value, font=None):
         decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
         cell.number_format = "0." + "0" * decimals if decimals else "0"
         return cell
-    cell = WriteOnlyCell(sheet, value=neutralise(value))
+    cell = WriteOnlyCell(sheet, value=spreadsheet_text(value) if isinstance(value, str) else value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever openpyxl guessed
     if font is not None:

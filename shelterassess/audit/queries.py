@@ -72,10 +72,14 @@ def page(session: Session, f: AuditFilter, number: int = 1, size: int = PAGE_SIZ
 
 
 def all_rows(session: Session, f: AuditFilter, limit: int) -> Iterator[AuditEvent]:
-    """Up to ``limit`` events for the CSV export, newest first, read 500 at a time while the file streams."""
+    """Up to ``limit`` events for the CSV export, newest first, read 500 at a time while the file streams.
+
+    A generator: the query runs at the first row, when the response body is being sent, so the
+    download's own audit row (written and committed after the view returns) cannot close the
+    server-side cursor under it."""
     query = (_filtered(select(AuditEvent), f).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
              .limit(limit).execution_options(yield_per=500))
-    return iter(session.scalars(query))
+    yield from session.scalars(query)
 
 
 def facilities(session: Session) -> list[Facility]:

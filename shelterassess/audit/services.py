@@ -271,9 +271,20 @@ DOWNLOAD_TYPES = {
 }
 
 
+#: Query parameters that say what an export holds (its filters, and whether names were left out),
+#: kept in the download's audit row; never free text.
+EXPORT_PARAMETERS = ("kind", "round", "status", "province", "anonymised", "sort", "order")
+
+
+def export_parameters() -> str:
+    """``name=value`` of the :data:`EXPORT_PARAMETERS` the request carries (values bounded)."""
+    values = [(name, request.args.get(name, "")) for name in EXPORT_PARAMETERS]
+    return " ".join(f"{name}={value[:20]}" for name, value in values if value)
+
+
 def record_download(session: Session, response) -> None:
     """A PDF, CSV or spreadsheet was sent (or any attachment), whole or in part (206: a Range
-    request): who downloaded what."""
+    request): who downloaded what, with the filters that chose its rows (:data:`EXPORT_PARAMETERS`)."""
     if response.status_code not in (200, 206):
         return
     kind = DOWNLOAD_TYPES.get(response.mimetype)
@@ -281,7 +292,7 @@ def record_download(session: Session, response) -> None:
         return
     object_type, object_id, ids = view_arg_ids()
     record_now(session, "pdf" if kind == "pdf" else "export", object_type=object_type, object_id=object_id,
-               detail=clean(f"{kind or 'file'} {ids}".strip(), DETAIL_MAX))
+               detail=clean(f"{kind or 'file'} {ids} {export_parameters()}".strip(), DETAIL_MAX))
 
 
 # -- accounts: called by the auth views ---------------------------------------------------------

@@ -7,7 +7,7 @@ at their attributes: no database, no request.
 """
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from shelterassess.auth.roles import Role
 
@@ -117,8 +117,11 @@ def can_reopen_assessment(user: Any, assessment: Any) -> bool:
             and assessment.round.is_open)
 
 
-def can_print_blank_sheet(user: Any, facility: Any) -> bool:
-    return is_facility_member(user, facility.id) or is_national(user)
+def can_print_blank_sheet(user: Any, facility: Any, assigned_teams: Iterable[Any] = ()) -> bool:
+    """The facility's own staff, the national team, and the members of a team assigned to visit
+    it (``assigned_teams``: the round's teams assigned to the facility; the sheet is blank)."""
+    return (is_facility_member(user, facility.id) or is_national(user)
+            or any(is_team_member(user, team) for team in assigned_teams))
 
 
 # -- case library ----------------------------------------------------------------

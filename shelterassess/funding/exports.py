@@ -18,7 +18,7 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from shelterassess.exports import FORMULA_STARTS, csv_lines, neutralise, sheet_title
+from shelterassess.exports import FORMULA_STARTS, csv_lines, neutralise, sheet_title, spreadsheet_text
 from shelterassess.funding.labels import weight_decimal
 from shelterassess.funding.queries import AllocationTable
 
@@ -63,7 +63,7 @@ def write_xlsx(target: IO[bytes], table: AllocationTable, title: str) -> None:
 
 
 def _cell(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=neutralise(value))
+    cell = WriteOnlyCell(sheet, value=spreadsheet_text(value) if isinstance(value, str) else value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever openpyxl guessed
     return cell

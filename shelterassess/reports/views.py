@@ -12,6 +12,7 @@ from flask import Blueprint, abort, request, send_file
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
+from shelterassess.assessments import peer_queries
 from shelterassess.assessments.models import Assessment, AssessmentKind
 from shelterassess.auth import permissions as perm
 from shelterassess.extensions import db
@@ -66,7 +67,8 @@ def blank_sheet(facility_id: int, round_id: int):
     if round_ is None:
         abort(404)
     # 404, not 403, for another facility's sheet: do not reveal which facility ids exist.
-    visible_or_404(facility, facility is not None and perm.can_print_blank_sheet(current_user, facility))
+    teams = peer_queries.assigned_teams(db.session, facility.id, round_.id) if facility is not None else []
+    visible_or_404(facility, facility is not None and perm.can_print_blank_sheet(current_user, facility, teams))
     language = _language()
     with force_locale(language):
         pdf = BlankSheetRenderer().render(blank_sheet_report(db.session, facility, round_, language))

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from shelterassess.comparisons import display
 from shelterassess.comparisons.domain import round_half_up
-from shelterassess.exports import neutralise
+from shelterassess.exports import spreadsheet_text
 from shelterassess.workshop import labels
 from shelterassess.workshop.report_data import WorkshopPack
 
@@ -35,8 +35,8 @@ MAX_WIDTH = 60
 
 
 def safe_text(value: str) -> str:
-    """Text a spreadsheet will not run (:func:`shelterassess.exports.neutralise`)."""
-    return neutralise(value)
+    """Text a spreadsheet will not run and can hold (:func:`shelterassess.exports.spreadsheet_text`)."""
+    return spreadsheet_text(value)
 
 
 @dataclass(frozen=True)

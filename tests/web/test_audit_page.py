@@ -95,3 +95,14 @@ def test_csv_export_is_filtered_neutralised_and_itself_audited(client, world):
     exported = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
     assert [(e.endpoint, e.user_id) for e in exported] == [("audit.export_csv", world.national.id)]
 
+
+
+def test_csv_export_streams_more_rows_than_one_database_batch(client, world):
+    """1,300 events: read 500 at a time while the file is sent, after the download's own audit
+    row is committed (a cursor opened before that commit was closed under it on PostgreSQL)."""
+    _add(1300, object_type="plan_action")
+    login(client, world.national)
+    response = client.get("/audit/events.csv?object_type=plan_action")
+    assert response.is_streamed
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(rows) == 1 + 1300

@@ -200,6 +200,19 @@ def test_a_note_like_a_formula_is_neutralised(client, cw):
     assert notes_xlsx == notes
 
 
+def test_a_note_with_a_control_character_still_exports(client, cw):
+    """A vertical tab pasted from a word processor: the CSV keeps it, the XLSX (which cannot hold
+    it) shows a space; never a 500."""
+    from shelterassess.assessments.models import Score
+
+    score = db.session.scalars(db.select(Score).where(Score.assessment_id == cw.self_a.id).order_by(Score.id)).first()
+    score.note = "Phòng ngủ\x0bcó khóa\x01"
+    db.session.commit()
+    login(client, cw.manager_a)
+    assert "Phòng ngủ\x0bcó khóa\x01" in [r[8] for r in csv_of(client, results_url(cw.self_a, "csv"))]
+    assert "Phòng ngủ có khóa " in [r[8] for r in xlsx_of(client, results_url(cw.self_a, "xlsx"))]
+
+
 def test_another_facility_gets_404_and_the_national_team_200(client, cw):
     login(client, cw.staff_b)
     assert client.get(results_url(cw.self_a, "csv")).status_code == 404

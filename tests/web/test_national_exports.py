@@ -158,6 +158,14 @@ def test_downloads_are_in_the_audit_trail(client, cw):
     assert {e.object_type for e in events} == {"round"}
 
 
+def test_the_audit_row_says_which_rows_and_whether_names_left(client, cw):
+    login(client, cw.national)
+    client.get(url(cw, ".csv", "anonymised=1&sort=overall&order=desc&note=free+text")).get_data()
+    db.session.expire_all()
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert event.detail == f"csv round_id={cw.round.id} anonymised=1 sort=overall order=desc"
+
+
 def test_bad_parameters_give_the_default_table(client, cw):
     login(client, cw.national)
     default = csv_rows(client, cw)

@@ -283,6 +283,21 @@ def test_a_peer_team_types_its_paper_sheet_in(client, world):
     assert client.get(_url(peer)).status_code == 404
 
 
+def test_the_visiting_team_prints_the_blank_sheet_its_paper_page_links_to(client, world):
+    """The team assigned to the facility prints the blank sheet (it carries no scores); a user who
+    is neither on the team, nor of the facility, nor the national team still gets 404."""
+    peer = pf.draft_peer(world)
+    db.session.commit()
+    blank = f"/reports/facilities/{world.facility_a.id}/rounds/{world.round.id}/blank.pdf"
+    login(client, world.manager_b)
+    assert blank in client.get(_url(peer)).get_data(as_text=True)
+    response = client.get(blank)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    client.post("/logout")
+    login(client, world.admin)
+    assert client.get(blank).status_code == 404
+
+
 # -- races ----------------------------------------------------------------------------------
 
 def test_two_people_saving_entry_2_at_once(world, draft, served, monkeypatch):  # noqa: F811
