@@ -5,6 +5,11 @@ way an ODK Central or KoboToolbox project expects: every facility's assessors co
 same form, and say which facility and round the visit is for in its first group. Its fields:
 
 * ``facility_code`` (text) and ``round`` (a choice among the rounds that use this version);
+* ``assessment_kind`` (required choice: ``self``, the facility's self-assessment, or ``peer``,
+  a peer team's visit) and, for ``peer`` only (``relevant``), the required ``team_code``: the
+  code shown on the peer assessment's import page (:func:`team_code`). The import refuses a
+  row of another kind or team before showing any of its values, so peer scoring stays blind
+  to the self-assessment and to other teams even when they share an ODK project;
 * ``sheet_version`` (a ``calculate``: ``<key>:<version>``), so an import can refuse a
   submission of another version whatever the export tool adds to its columns;
 * one group per area, named by the area's key, holding for each indicator the score (named
@@ -15,20 +20,33 @@ Every label and hint is given in Vietnamese and English from the sheet's own tex
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass, field
 
 VI, EN = "Vietnamese (vi)", "English (en)"
 LABEL_VI, LABEL_EN = f"label::{VI}", f"label::{EN}"
 HINT_VI, HINT_EN = f"hint::{VI}", f"hint::{EN}"
-SURVEY_COLUMNS = ("type", "name", LABEL_VI, LABEL_EN, HINT_VI, HINT_EN, "required", "appearance",
-                  "constraint", "calculation")
+SURVEY_COLUMNS = ("type", "name", LABEL_VI, LABEL_EN, HINT_VI, HINT_EN, "required", "relevant",
+                  "appearance", "constraint", "calculation")
 CHOICE_COLUMNS = ("list_name", "name", LABEL_VI, LABEL_EN)
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language")
 
 NA = "na"
 FACILITY_FIELD, ROUND_FIELD, VERSION_FIELD = "facility_code", "round", "sheet_version"
+KIND_FIELD, TEAM_FIELD = "assessment_kind", "team_code"
+SELF, PEER = "self", "peer"
+KINDS = (SELF, PEER)
 EVIDENCE_SUFFIX, NOTE_SUFFIX = "_evidence", "_note"
+#: The layout of the form's fixed fields, appended to the settings ``version`` so a form
+#: downloaded after a layout change uploads to ODK Central as a new version. 2: the
+#: ``assessment_kind`` and ``team_code`` fields.
+FORM_LAYOUT = 2
+#: Crockford's base-32 alphabet (as the paper check code: no I, L, O, U) and the team code's length.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TEAM_CODE_LENGTH = 6
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 #: What a field name may be in an XForm (an XML element name without a colon).
 _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
@@ -40,6 +58,12 @@ TEXTS = {
     "round": ("Đợt đánh giá", "Assessment round"),
     "round_number": ("Số đợt đánh giá", "Round number"),
     "round_number_hint": ("Số của đợt đánh giá trong ShelterAssess.", "The round's number in ShelterAssess."),
+    "kind": ("Loại đánh giá", "Assessment"),
+    SELF: ("Tự đánh giá của cơ sở", "The facility's self-assessment"),
+    PEER: ("Đánh giá đồng cấp (nhóm đánh giá đồng cấp đến thăm)", "Peer assessment (a peer team's visit)"),
+    "team_code": ("Mã nhóm", "Team code"),
+    "team_code_hint": ("Mã nhóm ghi trên trang nhập ODK của đánh giá đồng cấp trong ShelterAssess, ví dụ K7Q-4MZ.",
+                       "The code shown on the peer assessment's ODK import page in ShelterAssess, e.g. K7Q-4MZ."),
     "evidence": ("Minh chứng đã sử dụng", "Evidence used"),
     "note": ("Ghi chú", "Note"),
     "note_hint": ("Không ghi tên, số điện thoại hay thông tin khác có thể nhận ra người được hỗ trợ.",
@@ -113,10 +137,35 @@ def sheet_version_value(key: str, version: int) -> str:
 
 
 def form_version(sheet: SheetText) -> str:
-    """The settings ``version``: the sheet's version, then the newest round listed, so a form
-    exported again after a round was added uploads to ODK Central as a new version."""
+    """The settings ``version``: the sheet's version, the newest round listed, then the form's
+    layout (:data:`FORM_LAYOUT`), so a form exported again after a round was added, or after
+    the layout changed, uploads to ODK Central as a new version."""
     newest = max((rid for rid, _name in sheet.rounds), default=0)
-    return f"{sheet.version}.{newest}"
+    return f"{sheet.version}.{newest}.{FORM_LAYOUT}"
+
+
+def team_code(team_id: int, round_id: int) -> str:
+    """The code a peer team types in the form's ``team_code``: six Crockford base-32 characters
+    of a SHA-256 digest of the team and round, like the paper check code. A mix-up check (a
+    row of another team is refused), not a secret: the rows of other teams are refused
+    whatever, and only the team's members see its import page."""
+    digest = hashlib.sha256(f"shelterassess-odk-team-v1:{team_id}:{round_id}".encode()).digest()
+    number = int.from_bytes(digest[:4], "big") >> (32 - 5 * TEAM_CODE_LENGTH)
+    return "".join(_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(TEAM_CODE_LENGTH)))
+
+
+def display_team_code(code: str) -> str:
+    """``K7Q4MZ`` -> ``K7Q-4MZ`` (easier to read aloud and to type)."""
+    return f"{code[:3]}-{code[3:]}"
+
+
+def normalize_team_code(typed: str | None) -> str:
+    """What an assessor typed, as a code: upper case, spaces and hyphens dropped, O read as 0, I and L as 1."""
+    return "".join((typed or "").split()).replace("-", "").upper().translate(_READ_AS)
+
+
+def team_code_matches(typed: str | None, expected: str) -> bool:
+    return hmac.compare_digest(normalize_team_code(typed).encode(), expected.encode())
 
 
 def evidence_field(key: str) -> str:
@@ -148,7 +197,10 @@ def build_xlsform(sheet: SheetText) -> XLSForm:
 def _visit_rows(sheet: SheetText) -> list[dict[str, str]]:
     rows = [_row("begin group", "visit", *TEXTS["visit"]),
             _row("text", FACILITY_FIELD, *TEXTS["facility"], *TEXTS["facility_hint"], required="yes",
-                 constraint="string-length(normalize-space(.)) > 0")]
+                 constraint="string-length(normalize-space(.)) > 0"),
+            _row("select_one assessment_kind", KIND_FIELD, *TEXTS["kind"], required="yes"),
+            _row("text", TEAM_FIELD, *TEXTS["team_code"], *TEXTS["team_code_hint"], required="yes",
+                 relevant=f"${{{KIND_FIELD}}} = '{PEER}'", constraint="string-length(normalize-space(.)) > 0")]
     if sheet.rounds:
         rows.append(_row("select_one round", ROUND_FIELD, *TEXTS["round"], required="yes"))
     else:  # no round uses this version yet: the assessor types the number
@@ -176,13 +228,14 @@ def _choices(sheet: SheetText) -> list[dict[str, str]]:
         rows += [_choice(list_name, str(v), str(v), str(v)) for v in range(4)]
         if with_na:
             rows.append(_choice(list_name, NA, *TEXTS[NA]))
+    rows += [_choice("assessment_kind", kind, *TEXTS[kind]) for kind in KINDS]
     rows += [_choice("evidence", source, *TEXTS[source]) for source in sheet.evidence_sources]
     rows += [_choice("round", str(rid), name, name) for rid, name in sheet.rounds]
     return rows
 
 
 def _check_names(sheet: SheetText) -> None:
-    names = [FACILITY_FIELD, ROUND_FIELD, VERSION_FIELD, "visit"]
+    names = [FACILITY_FIELD, ROUND_FIELD, VERSION_FIELD, KIND_FIELD, TEAM_FIELD, "visit"]
     for area in sheet.areas:
         names.append(area.key)
         for ind in area.indicators:

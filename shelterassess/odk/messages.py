@@ -28,6 +28,19 @@ def problem_message(problem: Problem) -> str:
                                     row=problem.row, found=p["found"], expected=p["expected"]),
         "other_round": lambda: _("Row %(row)d is for another assessment round (%(found)s).", row=problem.row,
                                  found=p["found"]),
+        "old_form": lambda: _("The file has no assessment_kind column: it was collected with an older version of "
+                              "the form, which does not say whether a row is the self-assessment or a peer team's "
+                              "visit. Download the form again, upload it to ODK Central or KoboToolbox and collect "
+                              "with it."),
+        "no_kind": lambda: _("Row %(row)d does not say whether it is the self-assessment or a peer team's visit: it "
+                             "was collected with an older version of the form. Download the form again and collect "
+                             "with it.", row=problem.row),
+        "other_kind": lambda: (_("Row %(row)d is the facility's self-assessment, not this peer team's visit.",
+                                 row=problem.row) if p["found"] == "self" else
+                               _("Row %(row)d is a peer team's visit, not the facility's self-assessment.",
+                                 row=problem.row)),
+        "other_team": lambda: _("Row %(row)d is another peer team's visit (team code %(found)s), not this team's.",
+                                row=problem.row, found=p["found"]),
         "several": lambda: _("Rows %(rows)s are all for this facility and round. Keep only the submission to import "
                              "(filter or delete the others in the export) and upload it again.", rows=p["rows"]),
         "na_not_allowed": lambda: _("Row %(row)d, %(code)s: N/A is not allowed for this indicator.",
@@ -36,6 +49,8 @@ def problem_message(problem: Problem) -> str:
                                row=problem.row, code=p["code"], value=p["value"]),
         "bad_evidence": lambda: _("Row %(row)d, %(code)s: unknown evidence source \"%(value)s\".",
                                   row=problem.row, code=p["code"], value=p["value"]),
+        "note_control": lambda: _("Row %(row)d, %(code)s: the note holds invisible control characters.",
+                                  row=problem.row, code=p["code"]),
         "note_too_long": lambda: _("Row %(row)d, %(code)s: the note is longer than %(n)d characters.",
                                    row=problem.row, code=p["code"], n=p["n"]),
     }

@@ -5,12 +5,18 @@ pages: the assessment is locked, a draft in an open round only, each answer chec
 someone else changed since the preview refused as stale (:class:`~shelterassess.errors.StaleData`),
 and the change is audited like any save.
 
+The preview's answers travel to the confirmation in a hidden field signed with the app's
+secret key (:mod:`itsdangerous`, salted with the assessment and the user, valid for
+:data:`PAYLOAD_MAX_AGE`): a hand-made or edited payload, or one of another assessment or user,
+is refused; and every answer is checked again on the confirmation all the same.
+
 Services flush only; the view commits once.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +27,7 @@ from shelterassess.assessments.services import AnswerInput, form_mismatch_messag
 from shelterassess.auth.models import User
 from shelterassess.errors import ValidationFailed
 from shelterassess.odk.domain import AreaText, IndicatorText, SheetText
-from shelterassess.odk.submissions import ParsedAnswer
+from shelterassess.odk.submissions import ParsedAnswer, answer_problems
 from shelterassess.rounds.models import Round
 from shelterassess.scoresheets.models import EVIDENCE_SOURCES, ScoreSheetVersion
 
@@ -38,24 +44,49 @@ def sheet_text(session: Session, sheet: ScoreSheetVersion) -> SheetText:
             for ind in area.indicators)) for area in sheet.areas))
 
 
-def payload(session: Session, assessment: Assessment, answers: dict[str, ParsedAnswer], instance_id: str) -> str:
-    """The preview's hidden field: the answers to write and the score versions they were
+#: How long a preview can be confirmed (seconds).
+PAYLOAD_MAX_AGE = 3600
+
+
+class PayloadRefused(Exception):
+    """The confirmation's payload is not one this server signed for this assessment and user
+    within :data:`PAYLOAD_MAX_AGE` (edited, made by hand, or too old)."""
+
+
+def _serializer(secret_key: str, assessment: Assessment, user_id: int) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=f"odk-import:{assessment.id}:{user_id}")
+
+
+def payload(session: Session, assessment: Assessment, answers: dict[str, ParsedAnswer], instance_id: str,
+            secret_key: str, user_id: int) -> str:
+    """The preview's hidden field, signed: the answers to write and the score versions they were
     previewed against (the confirmation is refused as stale when a score changed since)."""
     scores = assessment_queries.scores_by_indicator(session, assessment)
     by_key = {s.indicator.key: s for s in scores.values()}
-    return json.dumps({
+    return _serializer(secret_key, assessment, user_id).dumps({
         "assessment": assessment.id, "instance": instance_id,
         "answers": {key: ["na" if a.not_applicable else ("" if a.value is None else a.value), list(a.evidence),
                           a.note, by_key[key].version if key in by_key else None]
                     for key, a in answers.items() if a.given},
-    }, ensure_ascii=False, separators=(",", ":"))
+    })
 
 
-def read_payload(text: str, assessment: Assessment) -> tuple[dict[str, ParsedAnswer], dict[str, int | None]]:
-    """The answers and versions of a confirmation; :class:`ValidationFailed` for anything else."""
+def read_payload(text: str, assessment: Assessment, sheet: SheetText, secret_key: str, user_id: int,
+                 note_max: int, max_age: int | None = None,
+                 ) -> tuple[dict[str, ParsedAnswer], dict[str, int | None], str]:
+    """The answers, versions and submission id of a confirmation. :class:`PayloadRefused` when
+    the signature is wrong or too old; :class:`ValidationFailed` when an answer does not pass
+    the checks of the file's reading again (a wrong value, N/A where not allowed, an unknown
+    evidence source, a note too long or holding control characters)."""
     try:
-        data = json.loads(text)
-        if not isinstance(data, dict) or data.get("assessment") != assessment.id:
+        data = _serializer(secret_key, assessment, user_id).loads(
+            text, max_age=PAYLOAD_MAX_AGE if max_age is None else max_age)
+    except BadSignature:  # SignatureExpired too
+        raise PayloadRefused from None
+    indicators = {ind.key: ind for ind in sheet.indicators}
+    try:
+        if not isinstance(data, dict) or data.get("assessment") != assessment.id \
+                or not isinstance(data.get("instance", ""), str):
             raise ValueError
         answers, versions = {}, {}
         for key, (value, evidence, note, version) in data["answers"].items():
@@ -63,11 +94,14 @@ def read_payload(text: str, assessment: Assessment) -> tuple[dict[str, ParsedAns
                     or not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence) \
                     or not (version is None or isinstance(version, int)):
                 raise ValueError
-            answers[key] = ParsedAnswer(value if isinstance(value, int) else None, value == "na", tuple(evidence), note)
+            answer = ParsedAnswer(value if isinstance(value, int) else None, value == "na", tuple(evidence), note)
+            if key not in indicators or answer_problems(sheet, indicators[key], answer, note_max):
+                raise ValueError
+            answers[key] = answer
             versions[key] = version
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         raise ValidationFailed([(None, form_mismatch_message())]) from None
-    return answers, versions
+    return answers, versions, data.get("instance", "")
 
 
 def import_answers(session: Session, user: User, assessment: Assessment, answers: dict[str, ParsedAnswer],

@@ -15,11 +15,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from shelterassess.odk.domain import (
-    FACILITY_FIELD, NA, ROUND_FIELD, VERSION_FIELD, SheetText, evidence_field, note_field, sheet_version_value,
+    FACILITY_FIELD, KIND_FIELD, KINDS, NA, PEER, ROUND_FIELD, TEAM_FIELD, VERSION_FIELD, IndicatorText, SheetText,
+    evidence_field, note_field, sheet_version_value, team_code_matches,
 )
 
 MAX_ROWS = 500
@@ -28,6 +30,9 @@ SEPARATORS = ("-", "/", ".", ":")
 INSTANCE_ID_COLUMNS = ("meta-instanceID", "meta/instanceID", "instanceID", "KEY", "_uuid", "__id")
 SUBMITTED_AT_COLUMNS = ("SubmissionDate", "_submission_time", "__system/submissionDate", "end")
 _TRUE = {"1", "true", "yes"}
+#: Control characters a note may not hold (tabs and line breaks are fine): the same set as
+#: :data:`shelterassess.web.validators.CONTROL_CHARACTERS_IN_TEXT` (NUL would be a 500 on PostgreSQL).
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,9 @@ class Submission:
     facility_code: str
     round_id: str
     sheet_version: str
+    #: ``self`` or ``peer`` as the row says (blank in a row of the form before these fields).
+    kind: str
+    team_code: str
     answers: dict[str, ParsedAnswer]
     problems: list[Problem]
 
@@ -153,7 +161,7 @@ def _flatten(item: dict, prefix: str = "", depth: int = 0) -> dict[str, str]:
 def _field_paths(sheet: SheetText) -> dict[str, tuple[str, ...]]:
     """Each field of the form: its path of group names (``visit``, the area's key) and name."""
     paths = {FACILITY_FIELD: ("visit", FACILITY_FIELD), ROUND_FIELD: ("visit", ROUND_FIELD),
-             VERSION_FIELD: (VERSION_FIELD,)}
+             KIND_FIELD: ("visit", KIND_FIELD), TEAM_FIELD: ("visit", TEAM_FIELD), VERSION_FIELD: (VERSION_FIELD,)}
     for area in sheet.areas:
         for ind in area.indicators:
             for name in (ind.key, evidence_field(ind.key), note_field(ind.key)):
@@ -195,11 +203,14 @@ def _first(row: dict[str, str], names: tuple[str, ...]) -> str:
 
 def parse_submissions(sheet: SheetText, rows: list[dict[str, str]], note_max: int = 2000) -> list[Submission]:
     """Every row as a :class:`Submission`; raises :class:`FileRefused` when the file is not an
-    export of a ShelterAssess form (no ``sheet_version`` column, or none of the indicators')."""
+    export of a ShelterAssess form (no ``sheet_version`` column, or none of the indicators'), or
+    of the form before the ``assessment_kind`` field (download the form again)."""
     header = list(rows[0].keys()) if rows else []
     columns = column_map(sheet, header)
     if VERSION_FIELD not in columns:
         raise FileRefused(Problem("not_our_form"))
+    if KIND_FIELD not in columns:
+        raise FileRefused(Problem("old_form"))
     if not any(ind.key in columns for ind in sheet.indicators) and _same_version(rows, columns, sheet):
         raise FileRefused(Problem("no_indicator_columns"))
     return [_parse_row(sheet, columns, row, number, note_max) for number, row in enumerate(rows, start=1)]
@@ -222,7 +233,7 @@ def _parse_row(sheet: SheetText, columns: dict[str, str], row: dict[str, str], n
     return Submission(
         row=number, instance_id=_first(row, INSTANCE_ID_COLUMNS), submitted_at=_first(row, SUBMITTED_AT_COLUMNS),
         facility_code=cell(FACILITY_FIELD), round_id=_integer_text(cell(ROUND_FIELD)),
-        sheet_version=cell(VERSION_FIELD), answers=answers, problems=problems)
+        sheet_version=cell(VERSION_FIELD), kind=cell(KIND_FIELD).lower(), team_code=cell(TEAM_FIELD)[:40], answers=answers, problems=problems)
 
 
 def _parse_answer(sheet, ind, cell, row, columns, number, note_max, problems) -> ParsedAnswer:
@@ -230,8 +241,6 @@ def _parse_answer(sheet, ind, cell, row, columns, number, note_max, problems) ->
     value, na = None, False
     if raw.lower() == NA:
         na = True
-        if not ind.na_allowed:
-            problems.append(Problem("na_not_allowed", number, {"code": ind.code}))
     elif raw:
         number_text = _integer_text(raw)
         if number_text in {"0", "1", "2", "3"}:
@@ -247,10 +256,37 @@ def _parse_answer(sheet, ind, cell, row, columns, number, note_max, problems) ->
     if unknown:
         problems.append(Problem("bad_evidence", number, {"code": ind.code, "value": " ".join(unknown)[:40]}))
     note = cell(note_field(ind.key)).replace("\r\n", "\n").replace("\r", "\n")
-    if len(note) > note_max:
-        problems.append(Problem("note_too_long", number, {"code": ind.code, "n": note_max}))
-    evidence = tuple(s for s in sheet.evidence_sources if s in chosen)
-    return ParsedAnswer(value, na, evidence, note)
+    answer = ParsedAnswer(value, na, tuple(s for s in sheet.evidence_sources if s in chosen), note)
+    problems.extend(answer_problems(sheet, ind, answer, note_max, number))
+    return answer
+
+
+def answer_problems(sheet: SheetText, ind: IndicatorText, answer: ParsedAnswer, note_max: int,
+                    row: int | None = None) -> list[Problem]:
+    """What is wrong with one answer: checked when the file is read, and again on the
+    confirmation (whose answers come back from the browser)."""
+    problems = []
+    if answer.value is not None and (isinstance(answer.value, bool) or answer.value not in (0, 1, 2, 3)
+                                     or answer.not_applicable):
+        problems.append(Problem("bad_score", row, {"code": ind.code, "value": str(answer.value)[:40]}))
+    if answer.not_applicable and not ind.na_allowed:
+        problems.append(Problem("na_not_allowed", row, {"code": ind.code}))
+    unknown = [e for e in answer.evidence if e not in sheet.evidence_sources]
+    if unknown or len(set(answer.evidence)) != len(answer.evidence):
+        problems.append(Problem("bad_evidence", row, {"code": ind.code, "value": " ".join(unknown)[:40]}))
+    if len(answer.note) > note_max:
+        problems.append(Problem("note_too_long", row, {"code": ind.code, "n": note_max}))
+    if _CONTROL_IN_TEXT.search(answer.note) or not _encodable(answer.note):
+        problems.append(Problem("note_control", row, {"code": ind.code}))
+    return problems
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800"), which JSON allows
+        return False
+    return True
 
 
 def _integer_text(text: str) -> str:
@@ -262,10 +298,12 @@ def _integer_text(text: str) -> str:
 
 # -- which row is the assessment's ------------------------------------------------------------
 
-def choose_submission(sheet: SheetText, submissions: list[Submission], facility_code: str,
-                      round_id: int) -> tuple[Submission | None, list[Problem]]:
-    """The one submission for this version, facility and round, and why every other row was
-    refused. None (with the reasons) when there is no such row or more than one."""
+def choose_submission(sheet: SheetText, submissions: list[Submission], facility_code: str, round_id: int,
+                      kind: str, team_code: str = "") -> tuple[Submission | None, list[Problem]]:
+    """The one submission for this version, facility, round and kind of assessment (``self`` or
+    ``peer``; for ``peer``, the team's :func:`~shelterassess.odk.domain.team_code`), and why
+    every other row was refused: no refused row's answers are ever returned (blind scoring).
+    None (with the reasons) when there is no such row or more than one."""
     expected = sheet_version_value(sheet.key, sheet.version)
     matching, refused = [], []
     for sub in submissions:
@@ -276,6 +314,12 @@ def choose_submission(sheet: SheetText, submissions: list[Submission], facility_
                                                                 "expected": facility_code}))
         elif sub.round_id != str(round_id):
             refused.append(Problem("other_round", sub.row, {"found": sub.round_id or "?"}))
+        elif sub.kind not in KINDS:
+            refused.append(Problem("no_kind", sub.row, {"found": sub.kind[:20]}))
+        elif sub.kind != kind:
+            refused.append(Problem("other_kind", sub.row, {"found": sub.kind}))
+        elif kind == PEER and not team_code_matches(sub.team_code, team_code):
+            refused.append(Problem("other_team", sub.row, {"found": sub.team_code or "?"}))
         else:
             matching.append(sub)
     if len(matching) > 1:

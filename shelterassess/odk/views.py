@@ -7,7 +7,7 @@ One route for both kinds, decided by the assessment: who may edit it may import
 (another facility, another team, the visited facility's own staff for a peer assessment) a 404."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -23,7 +23,7 @@ from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.odk import permissions as odk_perm
 from shelterassess.odk import services
-from shelterassess.odk.domain import FormError, build_xlsform, form_id
+from shelterassess.odk.domain import FormError, build_xlsform, display_team_code, form_id, team_code
 from shelterassess.odk.messages import problem_message
 from shelterassess.odk.submissions import FileRefused, Problem, choose_submission, parse_submissions, read_rows
 from shelterassess.odk.xlsx import xlsform_bytes
@@ -69,9 +69,18 @@ def overview_url(assessment: Assessment) -> str:
     return url_for(endpoint, assessment_id=assessment.id)
 
 
+def expected_team_code(assessment: Assessment) -> str:
+    """The team code a peer assessment's rows must carry ("" for a self-assessment)."""
+    if assessment.kind != AssessmentKind.PEER.value or assessment.team_id is None:
+        return ""
+    return team_code(assessment.team_id, assessment.round_id)
+
+
 def _page(assessment: Assessment, editable: bool) -> dict:
     """What both the upload and the preview pages show of the assessment."""
+    code = expected_team_code(assessment)
     return dict(assessment=assessment, is_peer=assessment.kind == AssessmentKind.PEER.value,
+                team_code=display_team_code(code) if code else "",
                 back_url=overview_url(assessment), max_kb=MAX_FILE_BYTES // 1024,
                 read_only_notice=None if editable else read_only_message(assessment))
 
@@ -123,7 +132,8 @@ def _preview(assessment: Assessment, page: dict):
     except FileRefused as refused:
         page["problems"] = [problem_message(refused.problem)]
         return render_template("odk/import.html", **page)
-    chosen, refused_rows = choose_submission(sheet, submissions, assessment.facility.code, assessment.round_id)
+    chosen, refused_rows = choose_submission(sheet, submissions, assessment.facility.code, assessment.round_id,
+                                             assessment.kind, expected_team_code(assessment))
     page["refused"] = [problem_message(p) for p in refused_rows]
     if chosen is None:
         page["problems"] = page.pop("refused") or [problem_message(Problem("empty"))]
@@ -142,14 +152,21 @@ def _render_preview(assessment: Assessment, page: dict, answers: dict, instance_
         flagged={key: identifying_message(find_identifying_details(a.note)) for key, a in answers.items()
                  if a.note and find_identifying_details(a.note)},
         digest=identifying_digest(notes) if notes else "", confirm_field=CONFIRM_IDENTIFYING,
-        payload=services.payload(db.session, assessment, answers, instance_id),
+        payload=services.payload(db.session, assessment, answers, instance_id, current_app.secret_key,
+                                 current_user.id),
         given=sum(1 for a in answers.values() if a.given))
     return render_template("odk/preview.html", **page), status
 
 
 def _confirm(assessment: Assessment, page: dict):
+    sheet = services.sheet_text(db.session, assessment.round.sheet)
     try:
-        answers, versions = services.read_payload(request.form["payload"], assessment)
+        answers, versions, instance_id = services.read_payload(
+            request.form["payload"], assessment, sheet, current_app.secret_key, current_user.id, NOTE_MAX_LENGTH)
+    except services.PayloadRefused:
+        page["problems"] = [_("This preview can no longer be confirmed: it is more than an hour old, or the page "
+                              "was changed. Upload the file again.")]
+        return render_template("odk/import.html", **page)
     except ValidationFailed as failure:
         page["problems"] = [message for _field, message in failure.reasons]
         return render_template("odk/import.html", **page)
@@ -157,7 +174,7 @@ def _confirm(assessment: Assessment, page: dict):
     if notes and request.form.get(CONFIRM_IDENTIFYING) != identifying_digest(notes):
         page["identify_warning"] = _("Some notes seem to identify a person. Correct them in ODK and export again, or tick "
                                   "the box to confirm they identify no resident or client.")
-        return _render_preview(assessment, page, answers, request.form.get("instance", ""))
+        return _render_preview(assessment, page, answers, instance_id)
     try:
         written = services.import_answers(db.session, current_user, assessment, answers, versions)
     except ValidationFailed as failure:

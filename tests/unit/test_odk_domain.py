@@ -9,7 +9,8 @@ import yaml
 from pyxform.xls2xform import convert
 
 from shelterassess.odk.domain import (
-    LABEL_EN, LABEL_VI, AreaText, FormError, IndicatorText, SheetText, build_xlsform, form_id, form_version,
+    LABEL_EN, LABEL_VI, AreaText, FormError, IndicatorText, SheetText, build_xlsform, display_team_code, form_id,
+    form_version, team_code, team_code_matches,
 )
 from shelterassess.odk.submissions import (
     MAX_ROWS, FileRefused, choose_submission, column_map, parse_submissions, read_rows,
@@ -39,8 +40,12 @@ def _from_yaml(path: Path) -> SheetText:
 def test_rows_one_group_per_area_and_three_fields_per_indicator():
     form = build_xlsform(_sheet())
     types = [(r["type"], r["name"]) for r in form.survey]
-    assert types[:4] == [("begin group", "visit"), ("text", "facility_code"), ("select_one round", "round"),
-                         ("end group", "visit")]
+    assert types[:6] == [("begin group", "visit"), ("text", "facility_code"),
+                         ("select_one assessment_kind", "assessment_kind"), ("text", "team_code"),
+                         ("select_one round", "round"), ("end group", "visit")]
+    team = next(r for r in form.survey if r["name"] == "team_code")
+    assert team["relevant"] == "${assessment_kind} = 'peer'" and team["required"] == "yes"
+    assert [c["name"] for c in form.choices if c["list_name"] == "assessment_kind"] == ["self", "peer"]
     assert ("calculate", "sheet_version") in types
     assert types[-8:] == [("begin group", "facilities"), ("select_one score", "facilities.sleeping"),
                           ("select_multiple evidence", "facilities.sleeping_evidence"),
@@ -52,13 +57,13 @@ def test_rows_one_group_per_area_and_three_fields_per_indicator():
     assert [c["name"] for c in form.choices if c["list_name"] == "score_na"] == ["0", "1", "2", "3", "na"]
     assert [c["name"] for c in form.choices if c["list_name"] == "score"] == ["0", "1", "2", "3"]
     assert form.settings == [{"form_title": "Bộ tiêu chí / Score sheet (v1)", "form_id": "shelterassess_mini_v1",
-                              "version": "1.4", "default_language": "Vietnamese (vi)"}]
+                              "version": "1.4.2", "default_language": "Vietnamese (vi)"}]
 
 
 def test_without_rounds_the_round_is_typed():
     sheet = _sheet(rounds=())
     assert ("integer", "round") in [(r["type"], r["name"]) for r in build_xlsform(sheet).survey]
-    assert form_version(sheet) == "1.0" and form_id(sheet) == "shelterassess_mini_v1"
+    assert form_version(sheet) == "1.0.2" and form_id(sheet) == "shelterassess_mini_v1"
 
 
 def test_a_key_that_cannot_be_a_field_name_is_refused():
@@ -84,6 +89,7 @@ def test_the_shipped_sheets_convert_with_pyxform(name):
 
 def _row(sep="-", **cells) -> dict[str, str]:
     row = {f"visit{sep}facility_code": "SH-A", f"visit{sep}round": "4", "sheet_version": "mini:1",
+           f"visit{sep}assessment_kind": "self", f"visit{sep}team_code": "",
            f"facilities{sep}facilities.sleeping": "2", f"facilities{sep}facilities.sleeping_evidence": "observation",
            f"facilities{sep}facilities.sleeping_note": " Sạch sẽ ", f"facilities{sep}facilities.children": "na",
            "meta-instanceID": "uuid:1", "KEY": "uuid:1"}
@@ -123,10 +129,10 @@ def test_bad_values_are_problems_of_the_row():
 def test_choose_refuses_other_versions_facilities_rounds_and_duplicates():
     sheet = _sheet()
     rows = [_row(), _row(sheet_version="mini:2"), _row(**{"visit-facility_code": "RC-B"}), _row(**{"visit-round": "5"})]
-    chosen, refused = choose_submission(sheet, parse_submissions(sheet, rows), "sh-a", 4)
+    chosen, refused = choose_submission(sheet, parse_submissions(sheet, rows), "sh-a", 4, "self")
     assert chosen.row == 1
     assert [(p.kind, p.row) for p in refused] == [("other_version", 2), ("other_facility", 3), ("other_round", 4)]
-    chosen, refused = choose_submission(sheet, parse_submissions(sheet, [_row(), _row()]), "SH-A", 4)
+    chosen, refused = choose_submission(sheet, parse_submissions(sheet, [_row(), _row()]), "SH-A", 4, "self")
     assert chosen is None and refused[0].kind == "several" and refused[0].params["rows"] == "1, 2"
 
 
@@ -151,7 +157,8 @@ def test_too_many_rows():
 def test_kobo_semicolons_and_central_odata_json():
     rows = read_rows("\ufeffvisit/facility_code;sheet_version\nSH-A;mini:1\n".encode(), "k.csv")
     assert rows == [{"visit/facility_code": "SH-A", "sheet_version": "mini:1"}]
-    odata = {"value": [{"__id": "uuid:9", "visit": {"facility_code": "SH-A", "round": 4}, "sheet_version": "mini:1",
+    odata = {"value": [{"__id": "uuid:9", "visit": {"facility_code": "SH-A", "round": 4, "assessment_kind": "self"},
+                        "sheet_version": "mini:1",
                         "facilities": {"facilities.sleeping": "1", "facilities.sleeping_evidence": None}}]}
     [row] = read_rows(json.dumps(odata).encode(), "o.json")
     [sub] = parse_submissions(_sheet(), [row])
@@ -163,7 +170,35 @@ def test_a_file_of_another_form_is_refused():
         parse_submissions(_sheet(), [{"a": "1", "b": "2"}])
     assert refused.value.problem.kind == "not_our_form"
     with pytest.raises(FileRefused) as refused:
-        parse_submissions(_sheet(), [{"sheet_version": "mini:1", "Bedrooms": "2"}])
+        parse_submissions(_sheet(), [{"sheet_version": "mini:1", "assessment_kind": "self", "Bedrooms": "2"}])
     assert refused.value.problem.kind == "no_indicator_columns"
     assert column_map(_sheet(), ["data/facilities/facilities.sleeping"]) == {
         "facilities.sleeping": "data/facilities/facilities.sleeping"}
+
+
+def test_rows_of_another_kind_or_team_and_of_the_older_form_are_refused():
+    sheet, code = _sheet(), team_code(7, 4)
+    assert len(code) == 6 and code != team_code(8, 4) and code != team_code(7, 5)
+    assert team_code_matches(display_team_code(code).lower(), code) and team_code_matches(f" {code[:3]} {code[3:]}", code)
+    rows = [_row(), _row(**{"visit-assessment_kind": "peer", "visit-team_code": display_team_code(code).lower()}),
+            _row(**{"visit-assessment_kind": "peer", "visit-team_code": team_code(8, 4)}),
+            _row(**{"visit-assessment_kind": ""})]
+    subs = parse_submissions(sheet, rows)
+    chosen, refused = choose_submission(sheet, subs, "SH-A", 4, "peer", code)
+    assert chosen.row == 2
+    assert [(p.kind, p.row) for p in refused] == [("other_kind", 1), ("other_team", 3), ("no_kind", 4)]
+    chosen, refused = choose_submission(sheet, subs, "SH-A", 4, "self")
+    assert chosen.row == 1 and [(p.kind, p.row) for p in refused] == [("other_kind", 2), ("other_kind", 3),
+                                                                       ("no_kind", 4)]
+    old = {k: v for k, v in _row().items() if "assessment_kind" not in k}
+    with pytest.raises(FileRefused) as refused_file:
+        parse_submissions(sheet, [old])
+    assert refused_file.value.problem.kind == "old_form"
+
+
+def test_a_control_character_in_a_note_is_a_problem_of_the_row():
+    for note in ("a\x00b", "bell\x07", "\x9b", "\ud800"):
+        [sub] = parse_submissions(_sheet(), [_row(**{"facilities-facilities.sleeping_note": note})])
+        assert [p.kind for p in sub.problems] == ["note_control"], repr(note)
+    [sub] = parse_submissions(_sheet(), [_row(**{"facilities-facilities.sleeping_note": "a\tb\nc"})])
+    assert sub.problems == []

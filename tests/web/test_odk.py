@@ -47,10 +47,13 @@ def _fields(xlsx: bytes) -> list[tuple[str, str, str]]:
     return fields
 
 
-def _submission(world, fields, sep="-", facility="SH-A", round_id=None, version=None, values=None) -> dict:
-    """One submission as an export's row: each field's column by ``sep``, plus the metadata columns."""
+def _submission(world, fields, sep="-", facility="SH-A", round_id=None, version=None, values=None, kind="self",
+                team="", notes=None) -> dict:
+    """One submission as an export's row: each field's column by ``sep``, plus the metadata columns
+    (``kind``: the form's assessment_kind; ``team``: its team_code, for a peer team's row)."""
     codes = {ind.key: ind.code for ind in world.sheet.indicators}
     values = values or VALUES
+    notes = NOTES if notes is None else notes
     row = {}
     for group, name, type_ in fields:
         column = sep.join(group.split("/") + [name]) if group else name
@@ -59,12 +62,16 @@ def _submission(world, fields, sep="-", facility="SH-A", round_id=None, version=
             row[column] = facility
         elif name == "round":
             row[column] = str(round_id or world.round.id)
+        elif name == "assessment_kind":
+            row[column] = kind
+        elif name == "team_code":
+            row[column] = team
         elif name == "sheet_version":
             row[column] = version or f"{world.sheet.key}:{world.sheet.version}"
         elif name.endswith("_evidence"):
             row[column] = EVIDENCE.get(codes[key], "")
         elif name.endswith("_note"):
-            row[column] = NOTES.get(codes[key], "")
+            row[column] = notes.get(codes[key], "")
         else:
             row[column] = values.get(codes[name], "")
     return row
@@ -133,7 +140,10 @@ def test_the_xlsform_converts_with_pyxform_in_both_languages(client, world):
         assert f'nodeset="{path}_note"' in xform
     assert re.search(r'<instance id="score_na">.*?<name>na</name>', xform, re.S)
     assert "<name>na</name>" not in re.search(r'<instance id="score">(.*?)</instance>', xform, re.S).group(1)
-    assert re.search(rf'id="shelterassess_mini_v1" version="1\.{world.round.id}"', xform)
+    assert re.search(rf'id="shelterassess_mini_v1" version="1\.{world.round.id}\.2"', xform)
+    assert "<name>self</name>" in xform and "<name>peer</name>" in xform  # assessment_kind's choices
+    assert re.search(r'nodeset="/data/visit/assessment_kind"[^>]*required="true\(\)"', xform)
+    assert re.search(r'nodeset="/data/visit/team_code"[^>]*relevant=" /data/visit/assessment_kind  = \'peer\'"', xform)
     assert f"'mini:1'" in xform  # the sheet_version calculate
     assert f"<name>{world.round.id}</name>" in xform  # the round to choose
 
@@ -222,7 +232,7 @@ def test_garbage_files_get_a_message_and_change_nothing(client, world, monkeypat
     no_file = client.post(f"/assessments/{assessment.id}/odk-import", data={}).get_data(as_text=True)
     assert "Choose the CSV or JSON file" in no_file
     forged = client.post(f"/assessments/{assessment.id}/odk-import", data={"payload": "[1"}).get_data(as_text=True)
-    assert "The form does not match this score sheet." in forged
+    assert "This preview can no longer be confirmed" in forged and "Upload the file again." in forged
     assert all(v == (None, False, [], "") for v in _scores(assessment).values())
 
 
@@ -319,3 +329,92 @@ def test_a_body_over_the_apps_limit_gets_the_message(app, client, world, monkeyp
     assessment = _draft(world)
     response = _upload(client, assessment, b"x" * 8192)
     assert response.status_code == 413 and "The file is larger than 1024 kB." in response.get_data(as_text=True)
+
+
+def test_a_self_assessment_import_refuses_a_peer_teams_row_unseen(client, world):
+    login(client, world.staff_a)
+    assessment = _draft(world)
+    fields = _fields(_xlsform(client, world))
+    row = _submission(world, fields, kind="peer", team="K7Q-4MZ", values=dict(VALUES, A1="1"),
+                      notes={"A1": "Nhóm đánh giá đồng cấp ghi chú riêng"})
+    page = html.unescape(_upload(client, assessment, _central_csv([row])).get_data(as_text=True))
+    assert "Row 1 is a peer team's visit, not the facility's self-assessment." in page
+    assert "Nhóm đánh giá đồng cấp ghi chú riêng" not in page and 'class="odk-value"' not in page
+    assert 'name="payload"' not in page
+    assert all(v == (None, False, [], "") for v in _scores(assessment).values())
+
+
+def test_a_row_of_the_older_form_is_refused(client, world):
+    """An export of the form before assessment_kind: no such column, or (ODK Central exports every
+    version of a form together) a blank one in the old rows."""
+    login(client, world.staff_a)
+    assessment = _draft(world)
+    fields = [f for f in _fields(_xlsform(client, world)) if f[1] not in ("assessment_kind", "team_code")]
+    page = _upload(client, assessment, _central_csv([_submission(world, fields)])).get_data(as_text=True)
+    assert "The file has no assessment_kind column" in page and "Download the form again" in page
+    assert "Phòng ngủ có khóa." not in page and 'name="payload"' not in page
+    blank = _submission(world, _fields(_xlsform(client, world)), kind="")
+    page = _upload(client, assessment, _central_csv([blank])).get_data(as_text=True)
+    assert "Row 1 does not say whether it is the self-assessment or a peer team" in page
+    assert "Download the form again" in page and "Phòng ngủ có khóa." not in page
+    assert all(v == (None, False, [], "") for v in _scores(assessment).values())
+
+
+def _signed(app, assessment, user, data) -> str:
+    """A payload signed as the server signs it (as if a preview had let it through)."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(app.secret_key, salt=f"odk-import:{assessment.id}:{user.id}").dumps(data)
+
+
+def test_a_tampered_or_hand_made_payload_is_refused(app, client, world):
+    login(client, world.staff_a)
+    assessment = _draft(world)
+    fields = _fields(_xlsform(client, world))
+    page = _upload(client, assessment, _central_csv([_submission(world, fields)])).get_data(as_text=True)
+    payload = html.unescape(re.search(r'name="payload" value="([^"]*)"', page).group(1))
+    middle = len(payload) // 3  # inside the signed data (compressed payloads start with ".")
+    tampered = payload[:middle] + ("A" if payload[middle] != "A" else "B") + payload[middle + 1:]
+    ind = world.sheet.indicators[0]
+    hand_made = json.dumps({"assessment": assessment.id, "instance": "", "answers": {ind.key: [3, [], "x", None]}})
+    other_user = _signed(app, assessment, world.staff_b, {"assessment": assessment.id, "instance": "",
+                                                          "answers": {ind.key: [3, [], "x", None]}})
+    for forged in (tampered, hand_made, other_user, ""):
+        response = client.post(f"/assessments/{assessment.id}/odk-import", data={"payload": forged})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and "This preview can no longer be confirmed" in text
+        assert "Upload the file again." in text
+    assert all(v == (None, False, [], "") for v in _scores(assessment).values())
+
+
+def test_a_nul_or_control_character_in_a_note_is_refused(app, client, world):
+    """In the file (a JSON export may hold "\\u0000"): a problem of the row, no confirmation; in a
+    signed payload all the same (every answer is checked again): refused, no 500."""
+    login(client, world.staff_a)
+    assessment = _draft(world)
+    fields = _fields(_xlsform(client, world))
+    row = _submission(world, fields, notes={"A1": "bad\u0000note", "B1": "bell\u0007"})
+    page = _upload(client, assessment, json.dumps([row]).encode(), "export.json").get_data(as_text=True)
+    assert "Row 1, A1: the note holds invisible control characters." in page
+    assert "Row 1, B1: the note holds invisible control characters." in page and 'name="payload"' not in page
+    ind = world.sheet.indicators[0]
+    for answer in ([2, [], "bad\u0000note", None], [2, [], "bell\u0007", None], [7, [], "", None],
+                   ["na", [], "", None] if not ind.na_allowed else [True, [], "", None], [2, ["gossip"], "", None],
+                   [2, [], "x" * 2001, None]):
+        payload = _signed(app, assessment, world.staff_a, {"assessment": assessment.id, "instance": "",
+                                                           "answers": {ind.key: answer}})
+        response = client.post(f"/assessments/{assessment.id}/odk-import", data={"payload": payload})
+        assert response.status_code == 200, answer
+        assert "The form does not match this score sheet." in response.get_data(as_text=True), answer
+    assert all(v == (None, False, [], "") for v in _scores(assessment).values())
+
+
+def test_an_expired_preview_is_refused(client, world, monkeypatch):
+    login(client, world.staff_a)
+    assessment = _draft(world)
+    fields = _fields(_xlsform(client, world))
+    page = _upload(client, assessment, _central_csv([_submission(world, fields)])).get_data(as_text=True)
+    monkeypatch.setattr("shelterassess.odk.services.PAYLOAD_MAX_AGE", -1)  # older than allowed
+    text = _confirm(client, assessment, page).get_data(as_text=True)
+    assert "This preview can no longer be confirmed: it is more than an hour old" in text
+    assert all(v == (None, False, [], "") for v in _scores(assessment).values())
