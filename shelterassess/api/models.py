@@ -18,7 +18,7 @@ from shelterassess.auth.models import User
 from shelterassess.db import Base, created_at, intpk
 
 #: Why a token stopped working (``revoked_reason``): shown on the account page.
-REVOKE_REASONS = ("revoked", "password_change", "deactivated", "role_change", "activation")
+REVOKE_REASONS = ("revoked", "password_change", "deactivated", "role_change", "activation", "totp_reset")
 
 
 class ApiToken(Base):

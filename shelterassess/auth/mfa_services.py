@@ -164,8 +164,8 @@ def disable(session: Session, user: User, code: str, box: totp.SecretBox, requir
 
 
 def admin_reset(session: Session, user: User, admin: User, reason: str) -> None:
-    """Remove the enrolment and recovery codes of ``user`` (lost phone) and end their sessions;
-    who, when and why are recorded on the account."""
+    """Remove the enrolment and recovery codes of ``user`` (lost phone) and end their sessions and
+    API tokens; who, when and why are recorded on the account."""
     from flask_babel import gettext as _
 
     reason = (reason or "").strip()
@@ -178,6 +178,9 @@ def admin_reset(session: Session, user: User, admin: User, reason: str) -> None:
     user.totp_reset_by_id = admin.id
     user.totp_reset_reason = reason
     user.session_token = new_session_token()
+    from shelterassess.api.services import revoke_all
+
+    revoke_all(session, user, "totp_reset")  # a lost phone may be a lost laptop too: its tokens end with the sessions
     audit(session, "totp_reset", obj=user, user=admin)
     session.flush()
 

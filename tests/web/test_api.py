@@ -115,7 +115,7 @@ def test_required_two_factor_not_set_up_closes_the_api_but_never_redirects_it(cl
     assert response.status_code == 401 and response.is_json
 
 
-@pytest.mark.parametrize("change", ["password", "deactivate", "role"])
+@pytest.mark.parametrize("change", ["password", "deactivate", "role", "totp_reset"])
 def test_tokens_are_revoked_with_the_sessions(client, world, change):
     token = _token(world.staff_a)
     if change == "password":
@@ -127,6 +127,11 @@ def test_tokens_are_revoked_with_the_sessions(client, world, change):
     elif change == "deactivate":
         auth_services.set_active(db.session, world.staff_a, False)
         db.session.commit()
+    elif change == "totp_reset":  # an administrator resets two-factor login (a lost phone)
+        from shelterassess.auth import mfa_services
+
+        mfa_services.admin_reset(db.session, world.staff_a, world.admin, "Lost phone and laptop bag")
+        db.session.commit()
     else:
         auth_services.set_role(db.session, world.staff_a, Role.FACILITY_MANAGER)
         db.session.commit()
@@ -134,7 +139,8 @@ def test_tokens_are_revoked_with_the_sessions(client, world, change):
     db.session.expire_all()
     row = db.session.scalar(select(ApiToken))
     assert row.revoked_at is not None
-    assert row.revoked_reason == {"password": "password_change", "deactivate": "deactivated", "role": "role_change"}[change]
+    assert row.revoked_reason == {"password": "password_change", "deactivate": "deactivated", "role": "role_change",
+                                  "totp_reset": "totp_reset"}[change]
     revoked = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "revoke")).all()
     assert [(e.object_type, e.object_id) for e in revoked] == [("api_token", row.id)]
 
