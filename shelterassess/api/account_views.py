@@ -5,15 +5,16 @@ token can do through the API only what its owner may do on the pages.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms import SelectField, StringField
+from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from shelterassess.api import services
 from shelterassess.assessments.forms import EmptyForm
+from shelterassess.auth import services as auth_services, throttle
 from shelterassess.auth.roles import Role
 from shelterassess.db import utcnow
 from shelterassess.extensions import db
@@ -33,6 +34,8 @@ class TokenForm(BaseForm):
                        description=_l("What uses the token, e.g. “data sync laptop”."))
     lifetime = SelectField(_l("Works for"), coerce=int, default=90,
                            choices=[(30, _l("30 days")), (90, _l("90 days")), (365, _l("1 year"))])
+    password = PasswordField(_l("Your password"), validators=[DataRequired()],
+                             description=_l("Asked again: a token outlives this session."))
 
 
 def can_hold_api_tokens(user) -> bool:
@@ -53,8 +56,23 @@ def _page(form: TokenForm, new_token: str | None = None, status: int = 200):
 def index():
     require(can_hold_api_tokens(current_user))
     form = TokenForm()
-    done = form.submit_to(lambda: services.create_token(db.session, current_user, form.name.data,
-                                                        form.lifetime.data))
+
+    def create():
+        user = current_user._get_current_object()
+        auth_services.confirm_password(db.session, user, form.password.data, "password",
+                                       address=request.remote_addr or "unknown",
+                                       limits=throttle.Limits.from_config(current_app.config))
+        return services.create_token(db.session, user, form.name.data, form.lifetime.data)
+
+    try:
+        done = form.submit_to(create)
+    except (throttle.AddressThrottled, auth_services.PasswordGuessesLocked):
+        db.session.rollback()
+        minutes = current_app.config["LOGIN_LOCK_MINUTES"]
+        form.form_errors.append(_("Too many failed attempts. Wait %(minutes)d minutes, then try "
+                                  "again; an administrator can help if you forgot your password.", minutes=minutes))
+        page, _status, headers = _page(form)
+        return page, 429, {**headers, "Retry-After": str(minutes * 60)}
     if done:
         _row, token = done.result
         return _page(TokenForm(formdata=None), new_token=token)

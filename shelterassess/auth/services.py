@@ -191,20 +191,30 @@ def change_password(session: Session, user: User, current: str, new: str, *, add
                     limits: throttle.Limits) -> None:
     """Throttled like a login (the current password could be guessed here). Commits the
     attempt; raises :class:`throttle.AddressThrottled` or :class:`PasswordGuessesLocked`."""
-    from flask_babel import gettext as _
-
-    attempt = throttle.record(session, throttle.account_key(user.email), address, limits.window)
-    if not throttle.check(session, attempt, limits):
-        spend_hash_time(current)
-        raise PasswordGuessesLocked()
-    if not verify_password(user, current):
-        raise ValidationFailed([("current_password", _("The current password is not correct."))])
+    attempt = confirm_password(session, user, current, "current_password", address=address, limits=limits)
     check_password_policy(new, "new_password", old=current)
     throttle.succeeded(session, attempt, limits)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()  # ends the user's other sessions
     _revoke_api_tokens(session, user, "password_change")
     session.flush()
+
+
+def confirm_password(session: Session, user: User, password: str, field: str, *, address: str,
+                     limits: throttle.Limits):
+    """The signed-in user's own password, asked again before a sensitive change (a new password,
+    an API token): throttled like a login, since it could be guessed here. Commits the attempt;
+    raises :class:`throttle.AddressThrottled`, :class:`PasswordGuessesLocked`, or
+    :class:`ValidationFailed` on ``field``. Returns the attempt (see :func:`throttle.succeeded`)."""
+    from flask_babel import gettext as _
+
+    attempt = throttle.record(session, throttle.account_key(user.email), address, limits.window)
+    if not throttle.check(session, attempt, limits):
+        spend_hash_time(password)
+        raise PasswordGuessesLocked()
+    if not verify_password(user, password):
+        raise ValidationFailed([(field, _("The current password is not correct."))])
+    return attempt
 
 
 class PasswordGuessesLocked(Exception):

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from tests.conftest import PASSWORD
+
 ROLES = ("anonymous", "staff_a", "manager_a", "staff_b", "manager_b", "national", "admin")
 LOGIN = 302  # anonymous users are sent to the login page
 
@@ -996,6 +998,6 @@ CASES += [
          NO_COOKIE, setup=_self_assessment),
     Case("api_tokens.index", "GET", lambda w: "/account/tokens/", only(*LOGGED_IN)),
     Case("api_tokens.index", "POST", lambda w: "/account/tokens/", only(*LOGGED_IN),
-         data=lambda w: {"name": "matrix", "lifetime": "30"}),
+         data=lambda w: {"name": "matrix", "lifetime": "30", "password": PASSWORD}),
     Case("api_tokens.revoke", "POST", lambda w: "/account/tokens/999999/revoke", only(*LOGGED_IN, ok=302)),
 ]

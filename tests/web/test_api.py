@@ -308,7 +308,7 @@ def test_unknown_paths_and_methods_are_json(client, world):
 
 def test_token_create_revoke_and_api_write_are_audited(client, world):
     login(client, world.staff_a)
-    response = client.post("/account/tokens/", data={"name": "sync laptop", "lifetime": "30"})
+    response = client.post("/account/tokens/", data={"name": "sync laptop", "lifetime": "30", "password": PASSWORD})
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
     token = page.split('<code id="new-token" class="token">')[1].split("<")[0]
@@ -339,11 +339,26 @@ def test_the_token_page_refuses_another_users_token_and_bad_names(client, world)
     row = db.session.scalar(select(ApiToken))
     client.post(f"/account/tokens/{row.id}/revoke")
     assert client.get("/api/v1/rounds", headers=_auth(other)).status_code == 200
-    response = client.post("/account/tokens/", data={"name": "  ", "lifetime": "30"})
+    response = client.post("/account/tokens/", data={"name": "  ", "lifetime": "30", "password": PASSWORD})
     assert response.status_code == 200 and 'id="new-token"' not in response.get_data(as_text=True)
-    response = client.post("/account/tokens/", data={"name": "ok", "lifetime": "7"})
+    response = client.post("/account/tokens/", data={"name": "ok", "lifetime": "7", "password": PASSWORD})
     assert 'id="new-token"' not in response.get_data(as_text=True)
     assert db.session.scalar(select(db.func.count()).select_from(ApiToken)) == 1
+
+
+def test_a_token_needs_the_password_again_and_guesses_are_throttled(client, world, app, monkeypatch):
+    """A stolen session cookie alone cannot make a token that outlives the session; guessing the
+    password here counts like failed logins (429 past the limit), and nothing is created."""
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES", 3)
+    login(client, world.staff_a)
+    response = client.post("/account/tokens/", data={"name": "laptop", "lifetime": "30"})
+    assert response.status_code == 200 and "This field is required." in response.get_data(as_text=True)
+    statuses = [client.post("/account/tokens/", data={"name": "laptop", "lifetime": "30", "password": f"guess {i}"})
+                .status_code for i in range(4)]
+    assert statuses[0] == 200 and statuses[-1] == 429
+    response = client.post("/account/tokens/", data={"name": "laptop", "lifetime": "30", "password": PASSWORD})
+    assert response.status_code == 429 and "Too many failed attempts" in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count()).select_from(ApiToken)) == 0
 
 
 # -- the OpenAPI document ------------------------------------------------------------------------
