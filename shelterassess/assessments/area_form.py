@@ -16,14 +16,16 @@ from typing import Any
 from flask import abort, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from shelterassess.assessments import queries, services
 from shelterassess.assessments.forms import EVIDENCE_LABELS, area_form_class, area_form_data, saved_answer
-from shelterassess.assessments.models import Assessment, AssessmentKind
+from shelterassess.assessments.models import Assessment, AssessmentKind, Score
 from shelterassess.auth import permissions as perm
 from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.extensions import db
-from shelterassess.scoresheets.models import Area
+from shelterassess.scoresheets.models import Area, Indicator
 from shelterassess.web.access import require
 
 
@@ -34,8 +36,13 @@ def stale_message(codes: list[str]) -> str:
 
 
 def load_area(assessment: Assessment, area_id: int) -> Area:
-    """An area of the assessment's score sheet, or 404."""
-    area = db.session.get(Area, area_id)
+    """An area of the assessment's score sheet with its indicators (one statement), or 404. A GET
+    loads their level descriptors too; a POST does not need them unless it shows the page again
+    (:func:`fill_area` loads them then)."""
+    indicators = joinedload(Area.indicators)
+    if request.method == "POST":
+        indicators = indicators.lazyload(Indicator.levels)
+    area = db.session.scalars(select(Area).where(Area.id == area_id).options(indicators)).unique().first()
     if area is None or area.sheet_id != assessment.round.sheet_id:
         abort(404)
     return area
@@ -55,10 +62,19 @@ def fill_area(assessment: Assessment, area: Area, *, editable: bool, blueprint: 
 
     A POST to an assessment that became read-only since the page was opened (submitted, or its
     round closed) is not an access error for someone who could edit it as a draft: the page
-    says why nothing was saved and shows what they typed, so they can copy it."""
-    scores = queries.scores_by_indicator(db.session, assessment)
+    says why nothing was saved and shows what they typed, so they can copy it.
+
+    The scores are read once per request: a GET reads them for the form; a POST leaves them to
+    the save, which reads the area's scores after its lock, and reads them (afresh) only to show
+    the page again when nothing was saved."""
+    area_id = area.id
+    scores: dict[int, Score] | None = None
     form_class = area_form_class(area)
-    form = form_class() if request.method == "POST" else form_class(data=area_form_data(area, scores))
+    if request.method == "POST":
+        form = form_class()
+    else:
+        scores = queries.scores_by_indicator(db.session, assessment)
+        form = form_class(data=area_form_data(area, scores))
     conflicts: list[str] = []
     refused_read_only = False
     if request.method == "POST" and not editable:
@@ -69,11 +85,15 @@ def fill_area(assessment: Assessment, area: Area, *, editable: bool, blueprint: 
                 name for ind in area.indicators for name in (f"note-{ind.id}", f"version-{ind.id}")]):
             outcome = _save(assessment, area, form)
             if outcome is None:
-                return AreaPage(redirect_to=_after_save_target(assessment, area, blueprint))
+                return AreaPage(redirect_to=_after_save_target(assessment, area_id, blueprint))
             conflicts = outcome
             scores = queries.scores_by_indicator(db.session, assessment)
             for ind in area.indicators:  # the next save deliberately replaces the other copy
                 form[f"version-{ind.id}"].data = str(scores[ind.id].version)
+    if request.method == "POST":  # nothing was saved: the page again, with what is stored now
+        queries.load_indicator_levels(db.session, area_id)
+        if scores is None:
+            scores = queries.scores_by_indicator(db.session, assessment)
     result = queries.compute_score(db.session, assessment, scores)
     return AreaPage(context=dict(
         assessment=assessment, area=area, form=form, scores=scores, editable=editable, result=result,
@@ -155,10 +175,10 @@ def read_only_message(assessment: Assessment) -> str:
 SAVED_VERSIONS_KEY = "area_saved_versions"
 
 
-def _remember_save(assessment: Assessment, area: Area) -> None:
-    scores = queries.scores_by_indicator(db.session, assessment)
-    session[SAVED_VERSIONS_KEY] = {"assessment": assessment.id,
-                                   "versions": {str(i.id): scores[i.id].version for i in area.indicators}}
+def _remember_save(assessment_id: int, versions: dict[int, int]) -> None:
+    """Note the versions the save produced (indicator id -> score version) for the next area page."""
+    session[SAVED_VERSIONS_KEY] = {"assessment": assessment_id,
+                                   "versions": {str(ind_id): version for ind_id, version in versions.items()}}
 
 
 def _confirmed_save(assessment: Assessment) -> dict[str, int]:
@@ -172,8 +192,10 @@ def _confirmed_save(assessment: Assessment) -> dict[str, int]:
 
 def _save(assessment: Assessment, area: Area, form) -> list[str] | None:
     """None when saved; the codes changed by someone else when the save was refused as stale."""
+    assessment_id = assessment.id
     try:
-        services.save_area(db.session, current_user, assessment, area, form.answer_inputs(area))
+        saved = services.save_area(db.session, current_user, assessment, area, form.answer_inputs(area))
+        versions = {ind_id: score.version for ind_id, score in saved.items()}  # as flushed, before the commit
     except ValidationFailed as failure:
         db.session.rollback()
         form.populate_errors(failure)
@@ -183,16 +205,16 @@ def _save(assessment: Assessment, area: Area, form) -> list[str] | None:
         flash(stale_message(stale.what), "warning")
         return stale.what
     db.session.commit()
-    _remember_save(assessment, area)
+    _remember_save(assessment_id, versions)
     flash(_("Saved."), "success")
     return None
 
 
-def _after_save_target(assessment: Assessment, area: Area, blueprint: str) -> str:
+def _after_save_target(assessment: Assessment, area_id: int, blueprint: str) -> str:
     if request.form.get("next") == "area":
-        areas = assessment.round.sheet.areas
-        index = [a.id for a in areas].index(area.id)
-        if index + 1 < len(areas):
-            return url_for(f"{blueprint}.fill_area", assessment_id=assessment.id, area_id=areas[index + 1].id, saved=1)
-        return url_for(f"{blueprint}.overview", assessment_id=assessment.id, saved=area.id)
-    return url_for(f"{blueprint}.fill_area", assessment_id=assessment.id, area_id=area.id, saved=1)
+        area_ids = queries.area_ids_in_order(db.session, assessment.round.sheet_id)
+        index = area_ids.index(area_id)
+        if index + 1 < len(area_ids):
+            return url_for(f"{blueprint}.fill_area", assessment_id=assessment.id, area_id=area_ids[index + 1], saved=1)
+        return url_for(f"{blueprint}.overview", assessment_id=assessment.id, saved=area_id)
+    return url_for(f"{blueprint}.fill_area", assessment_id=assessment.id, area_id=area_id, saved=1)

@@ -4,18 +4,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from shelterassess.assessments.domain import Answer, SheetScore, score_sheet
 from shelterassess.assessments.models import Assessment, AssessmentKind, AssessmentStatus, Score
 from shelterassess.facilities.models import Facility
 from shelterassess.rounds.models import Round
+from shelterassess.scoresheets.models import Area, Indicator
 from shelterassess.scoresheets.queries import area_specs
 
 
 def scores_by_indicator(session: Session, assessment: Assessment) -> dict[int, Score]:
     rows = session.scalars(select(Score).where(Score.assessment_id == assessment.id))
     return {s.indicator_id: s for s in rows}
+
+
+def area_scores(session: Session, assessment_id: int, area_id: int) -> dict[int, Score]:
+    """The assessment's scores of one area by indicator id, in one statement, their indicators
+    not joined (a save has them already; ``score.indicator`` still loads on demand)."""
+    rows = session.scalars(
+        select(Score).join(Indicator, Score.indicator_id == Indicator.id)
+        .where(Score.assessment_id == assessment_id, Indicator.area_id == area_id)
+        .options(lazyload(Score.indicator))
+    )
+    return {s.indicator_id: s for s in rows}
+
+
+def area_ids_in_order(session: Session, sheet_id: int) -> list[int]:
+    """The ids of a sheet's areas in page order (one statement: the area after a saved one)."""
+    return list(session.scalars(select(Area.id).where(Area.sheet_id == sheet_id).order_by(Area.position)))
+
+
+def load_indicator_levels(session: Session, area_id: int) -> None:
+    """(Re)load an area's indicators with their level descriptors: two statements, not one per
+    indicator (an area page shown again after a POST, which loaded the indicators without them)."""
+    session.scalars(select(Indicator).where(Indicator.area_id == area_id)
+                    .options(selectinload(Indicator.levels)).execution_options(populate_existing=True)).all()
 
 
 def answers(scores: dict[int, Score]) -> dict[str, Answer]:

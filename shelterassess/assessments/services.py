@@ -114,19 +114,36 @@ def start_assessment(
     return assessment
 
 
-def save_area(session: Session, user: User, assessment: Assessment, area: Area, inputs: list[AnswerInput]) -> None:
+@dataclass(frozen=True)
+class _IndicatorFacts:
+    """What a save checks of an indicator, read before the lock (a round's sheet is published, and
+    a published sheet never changes: :func:`shelterassess.scoresheets.services.ensure_draft`)."""
+
+    id: int
+    code: str
+    critical: bool
+    na_allowed: bool
+
+
+def save_area(session: Session, user: User, assessment: Assessment, area: Area,
+              inputs: list[AnswerInput]) -> dict[int, Score]:
     """Save the answers of one area. All or nothing: any invalid or stale answer saves none.
+    Returns the area's scores by indicator id, as saved (with the versions the save produced).
 
     The assessment is locked first (:func:`lock_assessment`): a submission or another save
-    of it waits, and this save sees what they committed."""
+    of it waits, and this save sees what they committed. What the save checks and changes is
+    read once, after the lock: the assessment, then the area's scores (one statement each,
+    whatever the number of indicators)."""
+    indicators = {i.id: _IndicatorFacts(i.id, i.code, i.critical, i.na_allowed) for i in area.indicators}
+    area_id = area.id
+    user_id = user.id  # read now: reloading it mid-change (after the lock) would autoflush, bumping a version twice
     lock_assessment(session, assessment)
     _ensure_editable(assessment)
-    user_id = user.id  # read now: reloading it mid-change (after the lock) would autoflush, bumping a version twice
-    scores = queries.scores_by_indicator(session, assessment)
+    scores = queries.area_scores(session, assessment.id, area_id)
     errors: list[tuple[str | None, str]] = []
     stale: list[str] = []
     for item in inputs:
-        indicator = next((i for i in area.indicators if i.id == item.indicator_id), None)
+        indicator = indicators.get(item.indicator_id)
         if indicator is None or item.indicator_id not in scores:
             raise ValidationFailed([(None, form_mismatch_message())])
         errors.extend(_check_input(indicator, item))
@@ -140,7 +157,8 @@ def save_area(session: Session, user: User, assessment: Assessment, area: Area, 
     for item in inputs:
         _apply(scores[item.indicator_id], item, user_id)
     assessment.updated_at = utcnow()
-    flush_or_stale(session, [scores[i.indicator_id].indicator.code for i in inputs])
+    flush_or_stale(session, [indicators[i.indicator_id].code for i in inputs])
+    return scores
 
 
 def form_mismatch_message() -> str:

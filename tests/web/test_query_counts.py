@@ -6,6 +6,7 @@ must not grow. Both databases (``TEST_DATABASE_URL``).
 """
 from __future__ import annotations
 
+import html
 import re
 from contextlib import contextmanager
 
@@ -333,3 +334,62 @@ def test_statement_counts_do_not_grow_with_indicators(client, world):
     small = {name: statements_of(client, url) for name, url in pages(world.round, small_self).items()}
     large = {name: statements_of(client, url) for name, url in pages(big_round, big_self).items()}
     assert large == small, f"2 indicators per area: {small}\n8 indicators per area: {large}"
+
+
+# -- saving one area: the scores read once, after the lock; no statement per indicator ----------
+
+#: user, assessment, area with its indicators (the form is built from them), the lock (the
+#: facility's result sources' ids, then the lock), the assessment and the area's scores read
+#: afresh after it, UPDATE assessment, UPDATE of the one changed score, the user read again (the
+#: lock expired it; the audit row names them), INSERT audit_event.
+AREA_SAVE_STATEMENTS = 11
+
+
+def _save_statements(client, url: str, data: dict, status: int = 302) -> list[str]:
+    from tests.area_posts import page_fields
+
+    posted = {**page_fields(client, url), **data}
+    db.session.expire_all()
+    with counted_statements() as statements:
+        response = client.post(url, data=posted)
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    return statements
+
+
+def test_statement_count_of_an_area_save_does_not_grow_with_indicators(client, world):
+    """One area save changing one answer, on a sheet of 2 indicators per area and on one of 8:
+    the same, pinned number of statements, the scores read once (after the lock)."""
+    from shelterassess.assessments import services
+    from shelterassess.assessments.models import Score
+    from shelterassess.rounds import services as rounds
+    from shelterassess.scoresheets import services as sheets
+
+    big_round = rounds.create_round(db.session, "Round with more indicators",
+                                    sheets.load_sheet(db.session, _sheet_with_indicators(8)))
+    rounds.open_round(db.session, big_round)
+    db.session.commit()
+    login(client, world.staff_a)
+    counts = {}
+    for round_ in (world.round, big_round):
+        assessment = services.start_assessment(db.session, world.staff_a, world.facility_a, round_)
+        db.session.commit()
+        area = round_.sheet.areas[0]
+        url = f"/assessments/{assessment.id}/areas/{area.id}"
+        answers = {f"score-{ind.id}": "2" for ind in area.indicators}
+        _save_statements(client, url, answers)  # warm-up, and every answer given
+        first = area.indicators[0]
+        statements = _save_statements(client, url, {**answers, f"score-{first.id}": "3", f"note-{first.id}": "Đã sửa"})
+        assert sum(bool(re.search(r"\bFROM score\b", s)) for s in statements) == 1, statements
+        assert sum(s.lstrip().upper().startswith("UPDATE SCORE") for s in statements) == 1
+        assert sum("INSERT INTO audit_event" in s for s in statements) == 1
+        saved = db.session.scalar(db.select(Score).where(Score.assessment_id == assessment.id,
+                                                         Score.indicator_id == first.id))
+        db.session.refresh(saved)
+        assert (saved.value, saved.note, saved.version) == (3, "Đã sửa", 3)
+        page = html.unescape(client.get(url).get_data(as_text=True))
+        assert f'"{first.id}": 3' in page  # the save is confirmed with the version it produced
+        # refused saves show the page again, with no statement per indicator either
+        too_long = len(_save_statements(client, url, {**answers, f"note-{first.id}": "x" * 2001}, 200))
+        refused = len(_save_statements(client, url, {**answers, f"score-{first.id}": "7"}, 200))
+        counts[len(area.indicators)] = (len(statements), too_long, refused)
+    assert counts[2] == counts[8] and counts[2][0] == AREA_SAVE_STATEMENTS, counts
