@@ -124,9 +124,12 @@ def _sheet_summary_properties() -> dict[str, Any]:
 
 
 def _assessment_summary_properties() -> dict[str, Any]:
-    return {"id": ID, "kind": {"enum": ["self"]}, "status": {"enum": ["draft", "submitted"]}, "facility_id": ID,
-            "round_id": ID, "sheet_id": ID, "submitted_at": TIME_OR_NULL, "overall_percentage": PERCENT,
-            "red_flag_count": {"type": "integer", "minimum": 0}, "updated_at": TIME_OR_NULL}
+    team = {"oneOf": [{"type": "null"}, _obj({"id": ID, "name": TEXT})],
+            "description": "The assessing team of a peer assessment; null for self and agreed."}
+    return {"id": ID, "kind": {"enum": ["self", "peer", "agreed"]}, "status": {"enum": ["draft", "submitted"]},
+            "facility_id": ID, "round_id": ID, "sheet_id": ID, "submitted_at": TIME_OR_NULL,
+            "overall_percentage": PERCENT, "red_flag_count": {"type": "integer", "minimum": 0},
+            "updated_at": TIME_OR_NULL, "team": team}
 
 
 def _page(item: str) -> dict[str, Any]:
@@ -183,6 +186,11 @@ def _paths() -> dict[str, Any]:
                  for name, text in (("round", "Only this round's."), ("facility", "Only this facility's."))]
     status = {"name": "status", "in": "query", "required": False, "description": "Only drafts or submitted ones.",
               "schema": {"enum": ["draft", "submitted"]}}
+    kind = {"name": "kind", "in": "query", "required": False,
+            "description": "Which assessments: self (the default), peer or agreed. Peer and agreed ones are "
+                           "listed only as the pages show them (blind until submission or release); another "
+                           "value is 400.",
+            "schema": {"enum": ["self", "peer", "agreed"], "default": "self"}}
     return {
         "/api/v1/openapi.json": {"get": {
             "operationId": "openapi", "tags": ["meta"], "summary": "This description (no token needed).",
@@ -205,11 +213,12 @@ def _paths() -> dict[str, Any]:
             "getScoreSheet", "score sheets", "One score-sheet version with its areas, indicators and levels.",
             "Sheet", [_path_id("sheet_id", "score-sheet version")], (403, 404)),
         "/api/v1/assessments": _get(
-            "listAssessments", "assessments", "Self-assessments: all (national team) or your facility's "
-            "(facility staff and managers); administrators get 403.", "AssessmentSummaryPage",
-            [PAGE, *query_int, status]),
+            "listAssessments", "assessments", "Assessments of one kind. Self: all (national team) or your "
+            "facility's (facility staff and managers). Peer and agreed: those the pages show you. Administrators "
+            "get 403.", "AssessmentSummaryPage", [PAGE, *query_int, status, kind]),
         "/api/v1/assessments/{assessment_id}": _get(
-            "getAssessment", "assessments", "One self-assessment with every score and its stored area results.",
+            "getAssessment", "assessments", "One self, peer or agreed assessment you may see (404 otherwise, "
+            "as on the pages) with every score and its stored area results.",
             "Assessment", [_path_id("assessment_id", "assessment")], (403, 404)),
         "/api/v1/assessments/{assessment_id}/areas/{area_id}": {"put": {
             "operationId": "saveArea", "tags": ["assessments"],
@@ -229,7 +238,8 @@ def document(server_url: str, note_max: int = 2000) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "ShelterAssess API", "version": VERSION,
-            "description": "Read facilities, rounds, score sheets and self-assessments; save a draft area. "
+            "description": "Read facilities, rounds, score sheets and self, peer and agreed assessments; save a "
+                           "draft area of a self-assessment. "
                            "Authenticate with a personal token from your account page: "
                            "'Authorization: Bearer sa_…'. See docs/api.md.",
         },

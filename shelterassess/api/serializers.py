@@ -73,6 +73,8 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
         "sheet_id": a.round.sheet_id, "submitted_at": timestamp(a.submitted_at),
         "overall_percentage": a.overall_percentage, "red_flag_count": a.red_flag_count,
         "updated_at": timestamp(a.updated_at),
+        # the assessing team of a peer assessment (null for self and agreed)
+        "team": {"id": a.team.id, "name": a.team.name} if a.team_id is not None and a.team is not None else None,
     }
 
 

@@ -2,7 +2,8 @@
 predicates as the pages, so the API refuses what the pages refuse.
 
 Scope: facilities (a facility's own staff and managers see only their facility; the national team
-and administrators all), rounds, score-sheet versions, self-assessments (read), and saving the
+and administrators all), rounds, score-sheet versions, self, peer and agreed assessments (read, by
+the pages' blind and release rules), and saving the
 answers of one area of a draft self-assessment (optimistic locking by score version, as the area
 page does). Another facility's objects are 404, never 403, so their existence is not revealed.
 """
@@ -13,7 +14,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from shelterassess.api import inputs
+from shelterassess.api import inputs, visibility
 from shelterassess.api import serializers as out
 from shelterassess.api.auth import authenticate, current_token
 from shelterassess.api.errors import error_response, handle_exception, handle_http_error
@@ -35,6 +36,8 @@ from shelterassess.web.pagination import paginate
 from shelterassess.web.params import bounded_int
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+#: The ``kind`` filter of the assessment list.
+KINDS = tuple(k.value for k in (AssessmentKind.SELF, AssessmentKind.PEER, AssessmentKind.AGREED))
 #: Ids in paths: a larger number matches no route (404), so it never reaches an INTEGER column.
 ID = f"int(max={inputs.MAX_INT})"
 bp.before_request(authenticate)
@@ -110,17 +113,24 @@ def score_sheet(sheet_id: int):
 
 @bp.get("/assessments")
 def assessments():
-    """Self-assessments: the national team sees every facility's, a facility's staff and managers
-    their own facility's; others (administrators) are refused, as on the pages."""
+    """Assessments of one ``kind`` (default ``self``). Self: the national team sees every
+    facility's, a facility's staff and managers their own facility's. Peer and agreed: those the
+    pages show the caller (see :mod:`shelterassess.api.visibility`), filtered in SQL. Others
+    (administrators) are refused, as on the pages."""
     user = _user()
     own_facility = user.facility_id if perm.is_facility_member(user, user.facility_id) else None
     require(perm.can_view_all_assessments(user) or own_facility is not None)
+    kind = request.args.get("kind") or AssessmentKind.SELF.value
+    if kind not in KINDS:
+        return error_response(400, "kind must be one of: self, peer, agreed.")
     status = request.args.get("status")
-    query = assessment_queries.national_self_assessments_query(
-        round_id=_id_arg("round"),
-        status=status if status in {s.value for s in AssessmentStatus} else None)
-    if own_facility is not None and not perm.can_view_all_assessments(user):
-        query = query.where(Assessment.facility_id == own_facility)
+    status = status if status in {s.value for s in AssessmentStatus} else None
+    if kind == AssessmentKind.SELF.value:
+        query = assessment_queries.national_self_assessments_query(round_id=_id_arg("round"), status=status)
+        if not perm.can_view_all_assessments(user):
+            query = query.where(Assessment.facility_id == own_facility)
+    else:
+        query = visibility.restrict(visibility.kind_query(kind, _id_arg("round"), status), user, kind, own_facility)
     facility_id = _id_arg("facility")
     if facility_id:
         query = query.where(Assessment.facility_id == facility_id)
@@ -135,11 +145,12 @@ def _id_arg(name: str) -> int | None:
     return -1 if value is not None and value > inputs.MAX_INT else value
 
 
-def _load_assessment(assessment_id: int) -> Assessment:
-    """A self-assessment the caller may see, else 404 (peer and agreed assessments, with their
-    blind and release rules, are not part of this version of the API)."""
+def _load_assessment(assessment_id: int, self_only: bool = False) -> Assessment:
+    """An assessment the caller may see (by the pages' rules, blind and release rules included),
+    else 404; with ``self_only`` (writes), only a self-assessment: peer and agreed are 404."""
     found = db.session.get(Assessment, assessment_id)
-    visible = found is not None and found.kind == AssessmentKind.SELF.value and perm.can_view_assessment(_user(), found)
+    visible = (found is not None and (found.kind == AssessmentKind.SELF.value or not self_only)
+               and visibility.can_view(db.session, _user(), found))
     return visible_or_404(found, visible)
 
 
@@ -156,7 +167,7 @@ def save_area(assessment_id: int, area_id: int):
     was read at. 200 with the area's scores; 409 when someone else changed one of them since (the
     current answers come back) or the assessment became read-only; 422 when an answer is invalid."""
     user = _user()
-    found = _load_assessment(assessment_id)
+    found = _load_assessment(assessment_id, self_only=True)  # peer and agreed: written on the pages only
     area = db.session.get(Area, area_id)
     visible_or_404(area, area is not None and area.sheet_id == found.round.sheet_id)
     with force_locale("en"):
