@@ -49,7 +49,7 @@ FALSE_POSITIVES: list[tuple[str, str, str]] = [
      "session cookie is Secure, asserted by tests/web/test_auth_hardening.py"),
     # Only the language parameter of a PDF: wapiti's boolean-based test compares whole responses,
     # and a PDF differs from one second to the next (creation date, document id), so its "true"
-    # and "false" payloads can differ by chance (seen once in three scans, on a case PDF).
+    # and "false" payloads can differ by chance (seen in two of four scans, on case PDFs).
     ("SQL Injection", r"\.pdf SQL Injection via injection in the parameter lang$",
      "a PDF's ?lang= is only compared with the supported locales and never reaches SQL (asserted by "
      "tests/web/test_pdf_language_parameter.py); a PDF differs every second, which fools the boolean test"),
