@@ -126,9 +126,9 @@ def assessments():
     status = request.args.get("status")
     status = status if status in {s.value for s in AssessmentStatus} else None
     if kind == AssessmentKind.SELF.value:
-        query = assessment_queries.national_self_assessments_query(round_id=_id_arg("round"), status=status)
-        if not perm.can_view_all_assessments(user):
-            query = query.where(Assessment.facility_id == own_facility)
+        query = visibility.restrict_self(
+            assessment_queries.national_self_assessments_query(round_id=_id_arg("round"), status=status),
+            user, own_facility)
     else:
         query = visibility.restrict(visibility.kind_query(kind, _id_arg("round"), status), user, kind, own_facility)
     facility_id = _id_arg("facility")

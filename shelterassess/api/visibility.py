@@ -3,7 +3,8 @@
 caller's own team's peer assessment, the facility's agreed result), plus their SQL equivalents for
 the list, so a page of results is counted and cut in the database.
 
-Blind rules kept: a facility sees peer scores and the agreed result only once the result is
+Blind rules kept: a team sees the facility's submitted self-assessment once its own peer
+assessment is submitted (as on its peer page); a facility sees peer scores and the agreed result only once the result is
 released to it; a team sees only its own peer assessment until it is submitted, then the other
 teams' submitted ones and the agreed result; an agreed draft is shown, as on the reconciliation
 page, only to the national team and to the lead of a team whose own peer assessment is submitted.
@@ -27,9 +28,11 @@ SUBMITTED = AssessmentStatus.SUBMITTED.value
 
 def can_view(session: Session, user: Any, found: Assessment) -> bool:
     """The pages' rule for one assessment of any kind."""
-    if found.kind == AssessmentKind.SELF.value:
-        return perm.can_view_assessment(user, found)
+    if found.kind == AssessmentKind.SELF.value and perm.can_view_assessment(user, found):
+        return True
     own = peer_queries.own_peer(session, user.id, found.facility_id, found.round_id)
+    if found.kind == AssessmentKind.SELF.value:  # an assessing team, once its own peer assessment is submitted
+        return perm.can_view_self_as_peer(user, found, own)
     if found.kind == AssessmentKind.PEER.value:
         result = peer_queries.find_agreed(session, found.facility_id, found.round_id)
         return perm.can_view_peer_assessment(user, found, own, result)
@@ -86,6 +89,16 @@ def kind_query(kind: str, round_id: int | None, status: str | None) -> Select:
     if status:
         query = query.where(Assessment.status == status)
     return query
+
+
+def restrict_self(query: Select, user: Any, own_facility: int | None) -> Select:
+    """The self-assessments list cut to the caller's facility, plus the submitted self-assessments
+    of the facilities the caller's team assessed and submitted its own peer assessment of
+    (``can_view_self_as_peer``)."""
+    if perm.can_view_all_assessments(user):
+        return query
+    own = Assessment.facility_id == own_facility if own_facility is not None else false()
+    return query.where(or_(own, and_(Assessment.status == SUBMITTED, _own_submitted_peer(user.id, Assessment))))
 
 
 def restrict(query: Select, user: Any, kind: str, own_facility: int | None) -> Select:

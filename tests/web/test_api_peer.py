@@ -50,10 +50,14 @@ def test_a_team_sees_its_own_peer_assessment_but_not_another_teams_draft(client,
     one = ps.submitted_peer(world)
     two = ps.peer_assessment(world, ps.team_two(world), ps.PEER_SCORES)  # a draft
     db.session.commit()
-    # team 1 (submitted): its own, not team 2's draft; the self-assessment is not read through the API
+    # team 1 (submitted): its own, not team 2's draft; and the facility's self-assessment, as on its peer page
     assert (_status(client, world.staff_b, one), _status(client, world.staff_b, two)) == (200, 404)
     assert _listed(client, world.staff_b, "peer") == {one.id}
-    assert _status(client, world.staff_b, self_a) == 404
+    assert _status(client, world.staff_b, self_a) == 200
+    assert self_a.id in _listed(client, world.staff_b, "self")
+    login(client, world.staff_b)
+    assert client.get(f"/peer/assessments/{one.id}/self-assessment").status_code == 200  # the page shows it too
+    client.post("/logout")
     # team 2 (draft): its own draft, and nothing of team 1 nor the facility's self-assessment yet
     body = _get(client, world.staff_c, f"/api/v1/assessments/{two.id}").get_json()
     assert body["team"]["name"] == "Team 2" and body["status"] == "draft"
