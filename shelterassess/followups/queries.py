@@ -121,45 +121,18 @@ def agreed_answers(session: Session, plan: ImprovementPlan) -> dict[str, Answer]
 # -- lists -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class VisitLists:
-    upcoming: list[FollowUpVisit]  # not submitted, planned today or later (or undated), soonest first
-    overdue: list[FollowUpVisit]  # not submitted, the planned day has passed
-    done: list[FollowUpVisit]  # submitted, latest first
-
-
-def visit_lists(session: Session, today: dt.date, user: User | None = None) -> VisitLists:
-    """Every visit, or (``user`` given) those of the user's teams and the submitted visits of
-    the user's own facility."""
-    query = (select(FollowUpVisit).join(ImprovementPlan, FollowUpVisit.plan_id == ImprovementPlan.id)
-             .join(Facility, ImprovementPlan.facility_id == Facility.id))
-    if user is not None:
-        own_teams = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
-        own_facility = (ImprovementPlan.facility_id == user.facility_id) & (
-            FollowUpVisit.status == VisitStatus.SUBMITTED.value)
-        query = query.where(FollowUpVisit.team_id.in_(own_teams) | own_facility)
-    visits = list(session.scalars(query.order_by(FollowUpVisit.planned_on, Facility.code, FollowUpVisit.id)))
-    open_ = [v for v in visits if v.status != VisitStatus.SUBMITTED.value]
-    done = sorted((v for v in visits if v.status == VisitStatus.SUBMITTED.value),
-                  key=lambda v: (v.visited_on or dt.date.min, v.id), reverse=True)
-    return VisitLists(
-        upcoming=[v for v in open_ if v.planned_on is None or v.planned_on >= today],
-        overdue=[v for v in open_ if v.planned_on is not None and v.planned_on < today],
-        done=done,
-    )
-
-
-@dataclass(frozen=True)
 class VisitListPages:
-    """The lists of :class:`VisitLists` and the plans waiting for a visit, one page of each."""
-    upcoming: SectionPage
-    overdue: SectionPage
-    done: SectionPage
+    """Follow-up visits and the plans waiting for a visit, one page of each list."""
+    upcoming: SectionPage  # not submitted, planned today or later (or undated), soonest first
+    overdue: SectionPage  # not submitted, the planned day has passed
+    done: SectionPage  # submitted, latest first
     plans: SectionPage | None  # national team only
 
 
 def visit_list_pages(session: Session, today: dt.date, args: Mapping[str, str], user: User | None = None,
                      with_plans: bool = False) -> VisitListPages:
-    """As :func:`visit_lists` (and :func:`plans_awaiting_visit`), each list filtered, ordered and
+    """Every visit, or (``user`` given) those of the user's teams and the submitted visits of the
+    user's own facility, and (``with_plans``) the plans waiting for a visit, each list filtered, ordered and
     paged in SQL (``upcoming_page``, ``overdue_page``, ``done_page``, ``plans_page``): two
     statements per list whatever the number of visits."""
     query = (select(FollowUpVisit).join(ImprovementPlan, FollowUpVisit.plan_id == ImprovementPlan.id)
@@ -188,12 +161,8 @@ def open_visit(session: Session, plan_id: int) -> FollowUpVisit | None:
         FollowUpVisit.plan_id == plan_id, FollowUpVisit.status != VisitStatus.SUBMITTED.value).limit(1))
 
 
-def plans_awaiting_visit(session: Session) -> list[ImprovementPlan]:
-    """Accepted or in-progress plans with no open follow-up visit, by round then facility."""
-    return list(session.scalars(plans_awaiting_visit_query()))
-
-
 def plans_awaiting_visit_query() -> Select:
+    """Accepted plans with no visit under way, newest round first (the national team's list)."""
     busy = select(FollowUpVisit.plan_id).where(FollowUpVisit.status != VisitStatus.SUBMITTED.value)
     return (
         select(ImprovementPlan)

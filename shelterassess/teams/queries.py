@@ -173,47 +173,18 @@ class Visit:
 
 
 @dataclass(frozen=True)
-class VisitSchedule:
-    upcoming: list[Visit]  # planned today or later, soonest first
-    overdue: list[Visit]  # planned date passed and the peer assessment not submitted
-    unscheduled: list[Visit]  # no date yet
-
-
-def visit_schedule(session: Session, today: dt.date, user: User | None = None) -> VisitSchedule:
-    """Visits of rounds not closed; only those of ``user``'s teams when a user is given."""
-    query = (
-        select(TeamAssignment)
-        .join(PeerTeam, TeamAssignment.team_id == PeerTeam.id)
-        .join(Round, PeerTeam.round_id == Round.id)
-        .join(Facility, TeamAssignment.facility_id == Facility.id)
-        .where(Round.status != RoundStatus.CLOSED.value, TeamAssignment.withdrawn_at.is_(None))
-        .order_by(TeamAssignment.planned_visit_on, Facility.code, PeerTeam.name)
-    )
-    if user is not None:
-        query = query.where(PeerTeam.id.in_(select(TeamMember.team_id).where(TeamMember.user_id == user.id)))
-    assignments = list(session.scalars(query))
-    found = peer_assessments(session, [a.team_id for a in assignments])
-    visits = [Visit(a, found.get((a.team_id, a.facility_id))) for a in assignments]
-    return VisitSchedule(
-        upcoming=[v for v in visits if v.assignment.planned_visit_on and v.assignment.planned_visit_on >= today],
-        overdue=[v for v in visits if v.assignment.planned_visit_on and v.assignment.planned_visit_on < today
-                 and not v.is_submitted],
-        unscheduled=[v for v in visits if v.assignment.planned_visit_on is None],
-    )
-
-
-@dataclass(frozen=True)
 class VisitSchedulePages:
-    """The three lists of :class:`VisitSchedule`, each one page of it (``upcoming_page``, …)."""
-    upcoming: SectionPage
-    overdue: SectionPage
-    unscheduled: SectionPage
+    """The visits of rounds not closed, one page of each list (``upcoming_page``, …)."""
+    upcoming: SectionPage  # planned today or later, soonest first
+    overdue: SectionPage  # planned date passed and the peer assessment not submitted
+    unscheduled: SectionPage  # no date yet
 
 
 def visit_schedule_pages(session: Session, today: dt.date, args: Mapping[str, str],
                          user: User | None = None) -> VisitSchedulePages:
-    """As :func:`visit_schedule`, split and paged in SQL: two statements per list, one for the
-    peer assessments of the rows shown, whatever the number of visits."""
+    """Visits of rounds not closed (only those of ``user``'s teams when a user is given), split
+    and paged in SQL: two statements per list, one for the peer assessments of the rows shown,
+    whatever the number of visits."""
     query = (
         select(TeamAssignment)
         .join(PeerTeam, TeamAssignment.team_id == PeerTeam.id)

@@ -268,8 +268,8 @@ def test_visits_are_listed_soonest_first_and_past_due_separately(client, world):
     peer = start_assessment(db.session, world.staff_b, world.facility_c, world.round, AssessmentKind.PEER)
     peer.team_id, peer.status = late.id, "submitted"
     db.session.commit()
-    schedule = queries.visit_schedule(db.session, today)
-    assert [v.team.name for v in schedule.upcoming] == ["Beta", "Alpha"] and schedule.overdue == []
+    schedule = queries.visit_schedule_pages(db.session, today, {})
+    assert [v.team.name for v in schedule.upcoming.items] == ["Beta", "Alpha"] and schedule.overdue.items == []
 
 
 def test_bad_visit_date_keeps_what_was_typed(client, world):
