@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from shelterassess.assessments.domain import Answer, score_sheet
@@ -390,6 +390,14 @@ def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
             copy.write_row([row[c] for c in columns])
 
 
+def refresh_statistics(session: Session) -> None:
+    """``ANALYZE`` after a bulk load: the planner's row estimates are otherwise those of the empty
+    tables until autovacuum gets round to them (a national page then sorted every row of a round
+    instead of reading an index: 198 ms → 31 ms at 10,000 facilities on PostgreSQL)."""
+    session.execute(text("ANALYZE"))
+    session.commit()
+
+
 def _batches(items: list, size: int):
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -413,6 +421,7 @@ def seed_scale_command(facilities: int, rounds: int, seed: int, append: bool, pl
     try:
         summary = seed_scale(db.session, facilities, rounds, seed, append, echo=click.echo, plans=plans)
         db.session.commit()
+        refresh_statistics(db.session)
     except Exception:
         db.session.rollback()
         raise
