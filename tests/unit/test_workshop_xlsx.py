@@ -35,3 +35,21 @@ class _User:
                                            ("facility_staff", False)])
 def test_only_the_national_team_sees_the_pack(role, allowed):
     assert can_view_workshop_pack(_User(role)) is allowed
+
+
+def test_undefined_figures_are_right_aligned_dashes_and_bold_rows_stay_bold():
+    """The dash style is set once per sheet and copied: every "–" cell is right-aligned, the
+    bold total row's dashes are bold, and no other cell picks up either style."""
+    from openpyxl import Workbook
+
+    from shelterassess.workshop.xlsx import DASH, Num, add_sheet
+
+    wb = Workbook()
+    rows = [["A", Num(None), Num(3)], ["B", Num(None), Num(None)], ["Total", Num(None), Num(4)]]
+    ws = add_sheet(wb, "T", ["name", "x", "y"], rows, bold_rows=1)
+    dashes = [c for row in ws.iter_rows(min_row=2) for c in row if c.value == DASH]
+    assert len(dashes) == 4
+    assert all(c.alignment.horizontal == "right" for c in dashes)
+    assert [c.font.bold for c in dashes] == [False, False, False, True]
+    assert ws["C2"].alignment.horizontal is None and not ws["C2"].font.bold
+    assert ws["A4"].font.bold and ws["A4"].alignment.horizontal is None
