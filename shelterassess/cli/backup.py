@@ -24,7 +24,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import column, func, inspect, select, table
+from sqlalchemy import column, func, inspect, select, table, text
 from sqlalchemy.engine import URL, Engine, make_url
 
 from shelterassess.extensions import db
@@ -82,6 +82,7 @@ def restore_command(file: Path, force: bool) -> None:
         _sqlite_restore(file, _sqlite_path(url))
     else:
         _pg_restore(file, url)
+        _analyze(db.engine)
     db.engine.dispose()
     restored = _revision(db.engine)
     if restored != expected:
@@ -217,6 +218,14 @@ def _refuse_tables_the_dump_lacks(file: Path) -> None:
 def _pg_restore(file: Path, url: URL) -> None:
     _run([_program("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
           "--no-password", f"--dbname={url.database}", str(file)], url, "pg_restore")
+
+
+def _analyze(engine: Engine) -> None:
+    """Planner statistics for the restored tables: pg_restore writes none, and until autovacuum
+    gets round to them PostgreSQL plans as if the tables were empty (PostgreSQL's own advice
+    after a restore is to run ANALYZE)."""
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
 
 
 def _run(command: list[str], url: URL, name: str) -> str:
