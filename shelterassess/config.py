@@ -74,6 +74,10 @@ class DefaultConfig:
     #: Per-indicator weighted kappa across facilities (national view) is shown only from this
     #: many self/peer pairs scored by both; below it the page and PDF show "–" with a footnote.
     KAPPA_MIN_PAIRS = 5
+    #: A round's stored national agreement counts (``agreement_summary``) are counted again when
+    #: older than this, besides whenever what they were counted from changes: picks up a change
+    #: made in the database outside the application (docs/performance.md).
+    AGREEMENT_SUMMARY_MAX_AGE_HOURS = 24
     #: Rows per page of every paginated list and national table (``?page=N``).
     PAGE_SIZE = 50
     #: What a new funding round's form proposes (the national team may change both per round):

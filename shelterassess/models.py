@@ -13,3 +13,4 @@ from shelterassess.toolkit import models as toolkit  # noqa: F401
 from shelterassess.audit import models as audit  # noqa: F401
 from shelterassess.api import models as api  # noqa: F401
 from shelterassess.paper import models as paper  # noqa: F401
+from shelterassess.comparisons import models as comparisons  # noqa: F401

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from shelterassess.audit import services
 
-#: Never audited: the audit table itself, throttling counters (their own retention).
-EXCLUDED_TABLES = frozenset({"audit_event", "login_attempt"})
+#: Never audited: the audit table itself, throttling counters (their own retention), stored
+#: summaries (derived data: :mod:`shelterassess.comparisons.models`).
+EXCLUDED_TABLES = frozenset({"audit_event", "login_attempt", "agreement_summary"})
 
 #: A part and the (foreign key, relationship, parent table) it belongs to: its changes go on the parent's row.
 PARENTS: dict[str, tuple[str, str | None, str]] = {

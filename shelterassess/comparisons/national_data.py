@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from shelterassess.comparisons import agreement_store
 from shelterassess.comparisons import national_queries as nq
 from shelterassess.comparisons.anonymity import MIN_FACILITIES_PER_PROVINCE, named_from_counts, named_provinces
 from shelterassess.comparisons.domain import Agreement, agreement_from_counts, low_agreement_indicators
@@ -283,7 +284,8 @@ def national_summary(session: Session, round_: Round, params: NationalParams, la
 
     With ``page_number``, ``rows`` holds only that page (bounded to the last one), filtered,
     sorted and paged in SQL (anonymised: sorted on the plain columns, see :func:`_anonymised_order`);
-    means (SQL ``AVG``) and agreement (SQL pair counts) always cover every matching facility.
+    means (SQL ``AVG``) and agreement (SQL pair counts, stored while still valid:
+    :mod:`.agreement_store`) always cover every matching facility.
     The number of statements does not depend on the number of facilities.
     """
     table = national_table(session, round_, params, language)
@@ -293,7 +295,7 @@ def national_summary(session: Session, round_: Round, params: NationalParams, la
         page = replace(page, items=rows)
     stored = nq.area_means(session, table.filter)
     means = tuple(stored.get(area_id, (None, 0))[0] for area_id in table.area_ids)
-    counts = nq.agreement_counts(session, table.filter, list(table.indicator_ids))
+    counts = agreement_store.agreement_counts(session, table.filter, list(table.indicator_ids))
     per_indicator = {ind.key: agreement_from_counts(counts.get(ind.key, {}), min_kappa_pairs=kappa_min_pairs)
                      for ind in round_.sheet.indicators}
     lines = {ind.key: IndicatorAgreement(ind.code, ind.key, localized(ind, "text", language), per_indicator[ind.key])

@@ -150,7 +150,7 @@ def area_means(session: Session, table: TableFilter) -> dict[int, tuple[float | 
 def agreement_counts(session: Session, table: TableFilter, indicator_ids: list[int]) -> dict[str, PairCounts]:
     """indicator key -> {(self value, peer value): number of pairs}.
 
-    The pairs of :func:`shelterassess.comparisons.queries.national_pairs`, counted in SQL: each
+    The (self, peer) pairs counted in SQL (tests check them against pairs built one by one): each
     submitted peer assessment (of a team whose assignment is not withdrawn) of a facility with a
     submitted self-assessment, on each indicator that either of the two scored.
     """

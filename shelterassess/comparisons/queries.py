@@ -7,7 +7,6 @@ scores, read in one query as (facility, rater, indicator key, value) rows.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
@@ -163,42 +162,6 @@ def round_facilities(session: Session, round_id: int) -> list[Facility]:
     return list(session.scalars(
         select(Facility).where(or_(Facility.active.is_(True), Facility.id.in_(assessed))).order_by(Facility.code)
     ))
-
-
-Pair = tuple[ScoreValue, ScoreValue]
-
-
-def national_pairs(session: Session, round_id: int, facility_ids: list[int]) -> dict[str, list[Pair]]:
-    """indicator key -> (self, peer) pairs: one per submitted peer assessment (of a team not
-    withdrawn) of a facility with a submitted self-assessment in the round."""
-    if not facility_ids:
-        return {}
-    rows = session.execute(
-        select(Assessment.facility_id, Assessment.kind, Assessment.id, Indicator.key, Score.value)
-        .join(Score, Score.assessment_id == Assessment.id)
-        .join(Indicator, Score.indicator_id == Indicator.id)
-        .outerjoin(TeamAssignment, (TeamAssignment.team_id == Assessment.team_id)
-                   & (TeamAssignment.facility_id == Assessment.facility_id))
-        .where(Assessment.round_id == round_id, Assessment.status == SUBMITTED,
-               Assessment.facility_id.in_(facility_ids),
-               Assessment.kind.in_([AssessmentKind.SELF.value, AssessmentKind.PEER.value]),
-               TeamAssignment.withdrawn_at.is_(None))  # withdrawn teams are never part of the result
-        .order_by(Assessment.facility_id, Assessment.id)
-    )
-    own: dict[int, ScoreMap] = defaultdict(dict)
-    peers: dict[tuple[int, int], ScoreMap] = defaultdict(dict)
-    for facility_id, kind, assessment_id, key, value in rows:
-        if kind == AssessmentKind.SELF.value:
-            own[facility_id][key] = value
-        else:
-            peers[(facility_id, assessment_id)][key] = value
-    pairs: dict[str, list[Pair]] = defaultdict(list)
-    for (facility_id, _aid), peer in peers.items():
-        if facility_id not in own:
-            continue
-        for key in sorted(set(own[facility_id]) | set(peer)):
-            pairs[key].append((own[facility_id].get(key), peer.get(key)))
-    return dict(pairs)
 
 
 # -- trends -------------------------------------------------------------------------

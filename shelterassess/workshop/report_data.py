@@ -113,7 +113,7 @@ def workshop_pack(session: Session, round_: Round, anonymised: bool, language: s
     codes = {r.facility_id: r.code for r in national.rows}  # anonymous codes when anonymised
     rows, total = participation(session, round_, every, groups)
     areas, overall = area_means(session, round_, national)
-    gaps = sections.common_gaps(session, round_, [f.id for f in every], language, GAP_THRESHOLD)[:MOST_COMMON]
+    gaps = sections.common_gaps(session, round_, language, GAP_THRESHOLD)[:MOST_COMMON]
     flags = sections.common_red_flags(round_, national, language)[:MOST_COMMON]
     return WorkshopPack(
         language=language, round_id=round_.id, round_name=round_.name, anonymised=anonymised, generated_on=today,

@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 from sqlalchemy.orm import Session
 
 from shelterassess.cases import queries as case_queries
-from shelterassess.comparisons import queries as comparison_queries
+from shelterassess.comparisons import agreement_store
 from shelterassess.comparisons.domain import indicator_gaps
 from shelterassess.comparisons.national_data import NationalSummary, Provinces
+from shelterassess.comparisons.national_queries import TableFilter
 from shelterassess.facilities.models import Facility
 from shelterassess.followups.national_data import ComplianceTable, FacilityRow, Figures, ProvinceGroup, compliance_table
 from shelterassess.i18n import localized, pick
@@ -52,21 +53,25 @@ class RedFlagLine:
     facility_codes: tuple[str, ...]
 
 
-def common_gaps(session: Session, round_: Round, facility_ids: list[int], language: str,
-                threshold: int) -> tuple[GapLine, ...]:
+def common_gaps(session: Session, round_: Round, language: str, threshold: int) -> tuple[GapLine, ...]:
     """Indicators with a self-vs-peer gap of ``threshold`` points or more, most frequent first (then
-    sheet order). Over the pairs of the national agreement figures: each submitted peer assessment
-    (not withdrawn) against the facility's submitted self-assessment; the gap rule is the one of the
-    facility comparison pages (:func:`comparisons.domain.indicator_gaps`)."""
-    pairs = comparison_queries.national_pairs(session, round_.id, facility_ids)
+    sheet order). Over the pairs of the national agreement figures (the round's facilities): each
+    submitted peer assessment (not withdrawn) against the facility's submitted self-assessment,
+    read as counts of (self, peer) values (:func:`comparisons.agreement_store.agreement_counts`,
+    stored per round); the gap rule is the one of the facility comparison pages
+    (:func:`comparisons.domain.indicator_gaps`), applied once per distinct pair of values."""
+    indicators = round_.sheet.indicators
+    counts = agreement_store.agreement_counts(session, TableFilter(round_.id), [ind.id for ind in indicators])
     lines = []
-    for ind in round_.sheet.indicators:
-        gaps = [indicator_gaps({ind.key: s}, {ind.key: p}, threshold)[0] for s, p in pairs.get(ind.key, [])]
-        flagged = [g for g in gaps if g.flagged]
+    for ind in indicators:
+        compared = flagged = above = below = 0
+        for (own, peer), n in counts.get(ind.key, {}).items():
+            gap = indicator_gaps({ind.key: own}, {ind.key: peer}, threshold)[0]
+            compared += n if gap.difference is not None else 0
+            if gap.flagged:
+                flagged, above, below = flagged + n, above + n * (gap.difference > 0), below + n * (gap.difference < 0)
         if flagged:
-            lines.append(GapLine(ind.code, ind.key, localized(ind, "text", language),
-                                 sum(g.difference is not None for g in gaps), len(flagged),
-                                 sum(g.difference > 0 for g in flagged), sum(g.difference < 0 for g in flagged)))
+            lines.append(GapLine(ind.code, ind.key, localized(ind, "text", language), compared, flagged, above, below))
     order = {line.key: i for i, line in enumerate(lines)}
     return tuple(sorted(lines, key=lambda line: (-line.flagged, order[line.key])))
 

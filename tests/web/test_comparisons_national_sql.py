@@ -122,8 +122,65 @@ def test_means_and_agreement_equal_the_reference(app, big, anonymised):
                 assert summary.mean_counts[i] == len(values)
                 assert summary.means[i] == pytest.approx(sum(values) / len(values), abs=1e-9)
             ids = [f.id for f in every if province_id is None or f.province_id == province_id]
-            pairs = queries.national_pairs(db.session, big.round.id, ids)
+            pairs = reference_pairs(db.session, big.round.id, ids)
             for line in summary.indicators:
                 assert line.agreement == agreement(pairs.get(line.key, []), min_kappa_pairs=3), line.code
             assert summary.overall_agreement == agreement(p for ps in pairs.values() for p in ps)
             assert summary.overall_agreement.n > 20
+
+
+def test_the_workshop_gaps_equal_a_pair_by_pair_count(app, big):
+    """The workshop's most common gaps come from the stored (self, peer) value counts; counted
+    here again pair by pair, with the facility comparison pages' gap rule."""
+    from shelterassess.comparisons.domain import indicator_gaps
+    from shelterassess.workshop.sections import common_gaps
+
+    with app.test_request_context("/"):
+        ids = [f.id for f in queries.round_facilities(db.session, big.round.id)]
+        pairs = reference_pairs(db.session, big.round.id, ids)
+        expected = {}
+        for key, values in pairs.items():
+            gaps = [indicator_gaps({key: s}, {key: p}, 1)[0] for s, p in values]
+            flagged = [g for g in gaps if g.flagged]
+            if flagged:
+                expected[key] = (sum(g.difference is not None for g in gaps), len(flagged),
+                                 sum(g.difference > 0 for g in flagged), sum(g.difference < 0 for g in flagged))
+        lines = common_gaps(db.session, big.round, "en", threshold=1)
+        assert {line.key: (line.pairs, line.flagged, line.self_higher, line.self_lower) for line in lines} == expected
+        assert len(expected) >= 3 and sum(v[1] for v in expected.values()) > 20
+        assert [line.flagged for line in lines] == sorted((line.flagged for line in lines), reverse=True)
+
+
+def reference_pairs(session, round_id: int, facility_ids: list[int]) -> dict[str, list]:
+    """The reference the SQL counts are checked against: indicator key -> (self, peer) pairs,
+    built pair by pair in Python: one per submitted peer assessment (of a team not withdrawn) of
+    a facility with a submitted self-assessment in the round, on each indicator either scored."""
+    from collections import defaultdict
+
+    from sqlalchemy import select
+
+    from shelterassess.assessments.models import AssessmentStatus, Score
+    from shelterassess.peer.models import TeamAssignment
+    from shelterassess.scoresheets.models import Indicator
+
+    rows = session.execute(
+        select(Assessment.facility_id, Assessment.kind, Assessment.id, Indicator.key, Score.value)
+        .join(Score, Score.assessment_id == Assessment.id).join(Indicator, Score.indicator_id == Indicator.id)
+        .outerjoin(TeamAssignment, (TeamAssignment.team_id == Assessment.team_id)
+                   & (TeamAssignment.facility_id == Assessment.facility_id))
+        .where(Assessment.round_id == round_id, Assessment.status == AssessmentStatus.SUBMITTED.value,
+               Assessment.facility_id.in_(facility_ids),
+               Assessment.kind.in_([AssessmentKind.SELF.value, AssessmentKind.PEER.value]),
+               TeamAssignment.withdrawn_at.is_(None)))
+    own, peers = defaultdict(dict), defaultdict(dict)
+    for facility_id, kind, assessment_id, key, value in rows:
+        if kind == AssessmentKind.SELF.value:
+            own[facility_id][key] = value
+        else:
+            peers[(facility_id, assessment_id)][key] = value
+    pairs = defaultdict(list)
+    for (facility_id, _aid), peer in peers.items():
+        if facility_id in own:
+            for key in sorted(set(own[facility_id]) | set(peer)):
+                pairs[key].append((own[facility_id].get(key), peer.get(key)))
+    return dict(pairs)
