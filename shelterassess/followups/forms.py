@@ -29,8 +29,8 @@ OUTCOME_LABELS = {
     domain.NOT_RELEVANT: _l("No longer relevant"),
 }
 
-_ACTION_KEY = re.compile(r"^(outcome|anote|aversion)-(\d+)$")
-_SCORE_KEY = re.compile(r"^(score|evidence|note|version)-(\d+)$")
+_ACTION_KEY = re.compile(r"^(outcome|anote|aversion)-([0-9]+)$")  # ASCII: \d also takes "١" (read as 1)
+_SCORE_KEY = re.compile(r"^(score|evidence|note|version)-([0-9]+)$")
 
 
 class ScheduleForm(BaseForm):
@@ -116,7 +116,7 @@ def visit_inputs(formdata: MultiDict) -> tuple[list[ActionInput], list[ScoreInpu
     scores = []
     for iid in score_ids:
         raw = (formdata.get(f"score-{iid}") or "").strip()
-        value = None if raw in ("", NA) else (int(raw) if raw.isdigit() else -1)
+        value = None if raw in ("", NA) else (int(raw) if raw.isascii() and raw.isdigit() else -1)  # not "²"
         scores.append(ScoreInput(iid, value, raw == NA, tuple(formdata.getlist(f"evidence-{iid}")),
                                  _note(formdata.get(f"note-{iid}")), _int(formdata.get(f"version-{iid}"))))
     return actions, scores

@@ -3,13 +3,18 @@ services (``domain.parse_amount``), whose messages are put back on the fields.""
 from __future__ import annotations
 
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import ValidationError
 
+from shelterassess.funding.domain import MAX_RED_FLAG_WEIGHT
 from shelterassess.funding.services import ParametersInput, RoundInput
 from shelterassess.plans.domain import CATEGORIES
 from shelterassess.web.forms import BaseForm, NoteField
+from shelterassess.web.params import int_or_none
 from shelterassess.web.validators import no_control_characters
+from shelterassess.web.validators import version_number as _version_check
 
 AMOUNT_HINT = _l("Whole đồng, for example 500000000 or 500.000.000.")
 ENVELOPE_HINT = _l("Optional: the most this category receives. Empty: no envelope, the category shares what the "
@@ -20,13 +25,21 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _ascii_weight(form, field) -> None:
+    """The service reads the weight with ``str.isdigit``, true for "²" which ``int`` refuses (a 500):
+    anything beyond ASCII is refused here with the service's own message."""
+    if isinstance(field.data, str) and not field.data.isascii():
+        raise ValidationError(_("The weight of a red flag is a whole number from 0 to %(max)d.",
+                                max=MAX_RED_FLAG_WEIGHT))
+
+
 def typed_amount(value: int | None) -> str:
     """An amount as the form shows it again, grouped the locale's way (the parser reads both)."""
     return "" if value is None else format_decimal(value, format="#,##0")
 
 
 class ParametersMixin:
-    red_flag_weight = StringField(_l("Weight of a red flag"), filters=[_strip],
+    red_flag_weight = StringField(_l("Weight of a red flag"), filters=[_strip], validators=[_ascii_weight],
                                   description=_l("Points added to a facility's need for each red flag (a critical "
                                                  "indicator agreed at 0), from 0 to 100. The gap to the maximum of 100 "
                                                  "counts "
@@ -71,7 +84,7 @@ class FundingRoundForm(ParametersMixin, BaseForm):
     def to_input(self) -> RoundInput:
         round_id = self.round_id.data if self.round_id is not None else None
         return RoundInput(self.name.data or "", self.budget.data or "", self.rounding_unit.data or "",
-                          self.parameters(), int(round_id) if round_id and str(round_id).isdigit() else None)
+                          self.parameters(), int_or_none(str(round_id)) if round_id else None)
 
 
 class ScenarioForm(ParametersMixin, BaseForm):
@@ -85,11 +98,10 @@ class AdjustForm(BaseForm):
                                         "category's envelope."))
     reason = NoteField(_l("Reason"), filters=[_strip],
                        description=_l("Required, and shown to the facility. Facility-level information only."))
-    version = HiddenField()
+    version = HiddenField(validators=[_version_check])  # a forged one is refused, not taken as "no version"
 
     def version_number(self) -> int | None:
-        value = self.version.data or ""
-        return int(value) if value.isdigit() else None
+        return int_or_none(self.version.data or "")
 
 
 class ReasonForm(BaseForm):

@@ -14,7 +14,7 @@ from shelterassess.plans.action_services import ActionInput
 from shelterassess.plans.models import PlanAction
 from shelterassess.web.forms import BaseForm, NoteField
 from shelterassess.web.params import int_or_none
-from shelterassess.web.validators import version_number
+from shelterassess.web.validators import no_control_characters, version_number
 
 PRIVACY_HINT = _l("Facility-level information only: never a resident's name or other identifying details.")
 
@@ -49,6 +49,7 @@ class ActionForm(BaseForm):
                                        validators=[_digits])
     responsible_role = SelectField(_l("Responsible role"), validate_choice=False)
     responsible_name = StringField(_l("Responsible staff member (optional)"), filters=[_strip],
+                                   validators=[no_control_characters],
                                    description=_l("A member of the facility's staff, by name or job title."))
     start_on = DateField(_l("Start"), validators=[Optional()])
     due_on = DateField(_l("Due"), validators=[Optional()])
