@@ -25,10 +25,12 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from shelterassess.reports.fonts import BOLD, REGULAR, register_fonts
+from shelterassess.reports.renderers.flowables import Para
 from shelterassess.reports.text import normalize, para_text
 
 TEXT = colors.HexColor("#1a1a1a")
@@ -129,16 +131,31 @@ class BaseReport(ABC):
         """Width available to flowables: the page less the margins and the frame's 6 pt paddings."""
         return self.pagesize[0] - 2 * self.margin - 2 * FRAME_PADDING
 
+    @property
+    def content_height(self) -> float:
+        """Height available to flowables on a page: the page less the margins, the footer's room and the paddings."""
+        return self.pagesize[1] - 2 * self.margin - self.footer_height / 2 - 2 * FRAME_PADDING
+
     def generated_label(self) -> str:
         return format_datetime(self.generated_at, "short")
 
     def para(self, text: object, style: str = "body") -> Paragraph:
         """A paragraph of *data* text: always escaped (never markup)."""
-        return Paragraph(para_text(text), self.style[style])
+        return Para(para_text(text), self.style[style])
+
+    def cell(self, text: object, width: float, style: str = "cell", padding: float = 6) -> Flowable | str:
+        """A table cell of data text: plain text when it fits on one line of a column ``width``
+        wide with ``padding`` on each side (nothing to lay out: a table draws it in its cell font,
+        which must be ``style``'s), else a paragraph that wraps."""
+        value = normalize(text)
+        font = self.style[style]
+        if "\n" not in value and "\r" not in value and stringWidth(value, font.fontName, font.fontSize) <= width - 2 * padding:
+            return value
+        return self.para(value, style)
 
     def label_value(self, label: str, value: object, style: str = "body") -> Paragraph:
         """``<b>label:</b> value``, both escaped."""
-        return Paragraph(f"<b>{para_text(label)}:</b> {para_text(value)}", self.style[style])
+        return Para(f"<b>{para_text(label)}:</b> {para_text(value)}", self.style[style])
 
     def gap(self, height_mm: float = 3) -> Spacer:
         return Spacer(1, height_mm * mm)

@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from shelterassess.reports.fonts import BOLD, REGULAR
+from shelterassess.reports.renderers.flowables import PagedTable, RowCommands
 
 GRID = colors.HexColor("#b0b0b0")
 HEADER_BG = colors.HexColor("#e8eef4")
@@ -52,10 +53,14 @@ class RuledLines(Flowable):
             self.canv.line(0, y, self.width, y)
 
 
-def grid_table(rows: list[list], col_widths: Sequence[float], header: bool = True) -> Table:
-    """A table with a light grid and, when ``header``, a shaded repeated header row."""
-    table = Table(rows, colWidths=list(col_widths), repeatRows=1 if header else 0)
-    commands = [
+#: Plain-text cells (short values drawn without a paragraph) as tall as the "cell" paragraphs
+#: (a table's own default leading is 12 points whatever the font size).
+PLAIN_TEXT_LEADING = ("LEADING", (0, 0), (-1, -1), 10.5)
+
+
+def grid_commands(header: bool = True, plain_text: bool = False) -> list[tuple]:
+    """The style of :func:`grid_table` (also used by :class:`~.flowables.PagedTable`)."""
+    commands = [*([PLAIN_TEXT_LEADING] if plain_text else []),
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -65,8 +70,22 @@ def grid_table(rows: list[list], col_widths: Sequence[float], header: bool = Tru
     ]
     if header:
         commands += [("BACKGROUND", (0, 0), (-1, 0), HEADER_BG), ("FONTNAME", (0, 0), (-1, 0), BOLD)]
-    table.setStyle(TableStyle(commands))
+    return commands
+
+
+def grid_table(rows: list[list], col_widths: Sequence[float], header: bool = True, plain_text: bool = False) -> Table:
+    """A table with a light grid and, when ``header``, a shaded repeated header row; ``plain_text``
+    when some cells are strings (see ``BaseReport.cell``)."""
+    table = Table(rows, colWidths=list(col_widths), repeatRows=1 if header else 0)
+    table.setStyle(TableStyle(grid_commands(header, plain_text)))
     return table
+
+
+def paged_grid_table(header: list, body: list[list], col_widths: Sequence[float],
+                     row_commands: RowCommands | None = None) -> PagedTable:
+    """A long :func:`grid_table` (hundreds or thousands of rows): the header row repeats on every
+    page and the layout takes time in proportion to the rows."""
+    return PagedTable([header], body, col_widths, grid_commands(True, plain_text=True), row_commands)
 
 
 def plain_table(rows: list[list], col_widths: Sequence[float], padding: float = 2) -> Table:
@@ -95,8 +114,9 @@ def evidence_labels() -> dict[str, str]:
     }
 
 
-def evidence_text(keys: Sequence[str]) -> str:
-    labels = evidence_labels()
+def evidence_text(keys: Sequence[str], labels: dict[str, str] | None = None) -> str:
+    """The sources' labels; pass ``labels`` (:func:`evidence_labels`) to translate them once per report."""
+    labels = evidence_labels() if labels is None else labels
     return ", ".join(labels.get(key, key) for key in keys)
 
 

@@ -11,13 +11,13 @@ from dataclasses import replace
 from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from shelterassess.comparisons import display
-from shelterassess.comparisons.national_data import NationalSummary
+from shelterassess.comparisons.national_data import NationalRow, NationalSummary
 from shelterassess.reports.fonts import REGULAR
 from shelterassess.reports.renderers.base import BaseReport
-from shelterassess.reports.renderers.components import grid_table
+from shelterassess.reports.renderers.components import grid_table, paged_grid_table
 from shelterassess.reports.text import normalize
 from shelterassess.web.templating import format_pct
 
@@ -50,26 +50,35 @@ class NationalRenderer(BaseReport):
         return story
 
     def results_table(self, d: NationalSummary) -> list[Flowable]:
+        """One row per facility, thousands of rows: a :func:`paged_grid_table` (header on every page,
+        linear layout) whose short cells (scores, "0" red flags, most provinces) are plain text."""
         heads = [_("Facility"), _("Province"), *[a.code for a in d.areas], _("Overall"), _("Red flags")]
-        rows = [[self.para(h, "cell_bold") for h in heads]]
-        spans = []
-        for r in d.rows:
-            label = r.code if d.params.anonymised else f"{r.code} – {r.name}"
-            cells = [self.para(label, "cell"), self.para(r.province, "cell")]
-            if r.has_result:
-                cells += [self.para(format_pct(v), "cell") for v in (*r.percentages, r.overall)]
-                cells.append(self.para(self.red_flags(r.red_flags), "cell_bold" if r.red_flags else "cell"))
-            else:
-                cells += [self.para(_("no agreed result"), "cell")] + [""] * (len(d.areas) + 1)
-                spans.append(("SPAN", (2, len(rows)), (-1, len(rows))))
-            rows.append(cells)
+        no_result = normalize(_("no agreed result"))
         numeric = len(d.areas) + 1
         rest = self.content_width - numeric * NUM_COL - FLAGS_COL
-        table = grid_table(rows, [rest * 0.62, rest * 0.38] + [NUM_COL] * numeric + [FLAGS_COL])
-        table.setStyle(TableStyle(spans))
+        widths = [rest * 0.62, rest * 0.38] + [NUM_COL] * numeric + [FLAGS_COL]
+        body = [self.result_cells(r, d.params.anonymised, no_result, widths) for r in d.rows]
+        # The spanned cells keep a table's default leading (12 pt), which sets the row's height as
+        # it always has (the page breaks fall where they did).
+        spans = [("SPAN", 2, -1), ("LEADING", 2, -1, 12)]
+
+        def row_commands(i: int) -> list[tuple]:
+            return [] if d.rows[i].has_result else spans
+
+        table = paged_grid_table([self.para(h, "cell_bold") for h in heads], body, widths, row_commands)
         key = "; ".join(f"{a.code} = {a.title}" for a in d.areas)
         return [self.para(_("Agreed area scores (%)"), "h1"), self.para(key, "muted"),
                 self.para(_("Red flags: critical indicators at or below their red-flag level in the agreed result."), "muted"), table]
+
+    def result_cells(self, r: NationalRow, anonymised: bool, no_result: str, widths: list[float]) -> list:
+        """Facility (a paragraph: names wrap), province (plain text when it fits), scores and red flags."""
+        label = r.code if anonymised else f"{r.code} – {r.name}"
+        cells: list = [self.para(label, "cell"), self.cell(r.province, widths[1])]
+        if not r.has_result:
+            return cells + [no_result] + [""] * (len(widths) - 3)
+        cells += [normalize(format_pct(v)) for v in (*r.percentages, r.overall)]
+        cells.append(self.para(self.red_flags(r.red_flags), "cell_bold") if r.red_flags else "0")
+        return cells
 
     @staticmethod
     def red_flags(codes: tuple[str, ...]) -> str:

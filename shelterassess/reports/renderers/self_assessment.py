@@ -5,23 +5,28 @@ from dataclasses import replace
 
 from flask_babel import format_datetime, gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, PageBreak, TableStyle
 
 from shelterassess.assessments.results import AreaRow, IndicatorRow, Results, area_chart
 from shelterassess.reports.data import SelfAssessmentReport
-from shelterassess.reports.fonts import REGULAR
+from shelterassess.reports.fonts import BOLD, REGULAR
 from shelterassess.reports.renderers.base import RULE, BaseReport
 from shelterassess.reports.renderers.components import (
+    evidence_labels,
     evidence_text,
     grid_table,
     na_label,
     plain_table,
     status_label,
 )
+from shelterassess.reports.renderers.flowables import label_line
 from shelterassess.reports.text import normalize
 from shelterassess.web.templating import format_pct
 
 DASH = "–"
+#: An indicator's heading row (code, text, score) is bold: its plain-text cells are drawn in this font.
+HEAD_TEXT = TableStyle([("FONTNAME", (0, 0), (-1, -1), BOLD), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                        ("LEADING", (0, 0), (-1, -1), 10.5)])
 
 
 def score_text(row: IndicatorRow) -> str:
@@ -40,6 +45,7 @@ class SelfAssessmentRenderer(BaseReport):
 
     def story(self, data: SelfAssessmentReport) -> list[Flowable]:
         r = data.results
+        labels = self.detail_labels()
         return [
             *self.cover(r),
             *self.chart(r),
@@ -48,7 +54,7 @@ class SelfAssessmentRenderer(BaseReport):
             *self.lowest(r),
             PageBreak(),
             self.para(_("Answers by area"), "title"),
-            *[flowable for area in r.areas for flowable in self.area_details(area)],
+            *[flowable for area in r.areas for flowable in self.area_details(area, labels)],
         ]
 
     # -- summary ------------------------------------------------------------------
@@ -92,14 +98,15 @@ class SelfAssessmentRenderer(BaseReport):
     def area_table(self, r: Results) -> list[Flowable]:
         header = [self.para(h, "cell_bold") for h in (_("Area"), _("Score"), _("Answered"))]
         rows = [header] + [
-            [self.para(f"{a.code} {a.title}", "cell"), self.para(format_pct(a.percentage), "cell"),
-             self.para(f"{a.answered}/{a.total}", "cell")]
+            [self.para(f"{a.code} {a.title}", "cell"), self.cell(format_pct(a.percentage), 27 * mm),
+             self.cell(f"{a.answered}/{a.total}", 28 * mm)]
             for a in r.areas
         ]
         rows.append([self.para(_("Overall"), "cell_bold"), self.para(format_pct(r.overall_percentage), "cell_bold"),
                      self.para(f"{r.answered}/{r.total}", "cell_bold")])
         width = self.content_width
-        return [self.para(_("Scores by area"), "h1"), grid_table(rows, [width - 55 * mm, 27 * mm, 28 * mm])]
+        return [self.para(_("Scores by area"), "h1"),
+                grid_table(rows, [width - 55 * mm, 27 * mm, 28 * mm], plain_text=True)]
 
     def red_flags(self, r: Results) -> list[Flowable]:
         story: list[Flowable] = [CondPageBreak(30 * mm), self.para(_("Red flags"), "h1"),
@@ -117,39 +124,49 @@ class SelfAssessmentRenderer(BaseReport):
     def indicator_table(self, rows_in: list[IndicatorRow]) -> Flowable:
         header = [self.para(h, "cell_bold") for h in (_("Code"), _("Indicator"), _("Score"))]
         rows = [header] + [
-            [self.para(row.code, "cell"), self.para(row.text, "cell"), self.para(score_text(row), "cell")]
+            [self.cell(row.code, 20 * mm), self.para(row.text, "cell"), self.cell(score_text(row), 25 * mm)]
             for row in rows_in
         ]
-        return grid_table(rows, [20 * mm, self.content_width - 45 * mm, 25 * mm])
+        return grid_table(rows, [20 * mm, self.content_width - 45 * mm, 25 * mm], plain_text=True)
 
     # -- details ------------------------------------------------------------------
 
-    def area_details(self, area: AreaRow) -> list[Flowable]:
+    def detail_labels(self) -> dict[str, object]:
+        """The labels of every indicator's details, translated once per report (not per indicator)."""
+        return {"level": _("Level chosen"), "evidence": _("Evidence used"), "note": _("Note"),
+                "red_flag": _("Red flag"), "sources": evidence_labels()}
+
+    def area_details(self, area: AreaRow, labels: dict[str, object] | None = None) -> list[Flowable]:
+        labels = labels or self.detail_labels()
         heading = f"{area.code} {area.title}"
         summary = _("Score %(score)s · %(answered)d of %(total)d answered",
                     score=format_pct(area.percentage), answered=area.answered, total=area.total)
         story: list[Flowable] = [CondPageBreak(40 * mm), self.para(heading, "h1"), self.para(summary, "muted")]
-        return story + [self.indicator_block(row) for row in area.indicators]
+        return story + [self.indicator_block(row, labels) for row in area.indicators]
 
-    def indicator_block(self, row: IndicatorRow) -> Flowable:
-        score_cell = [self.para(score_text(row), "cell_bold")]
+    def indicator_block(self, row: IndicatorRow, labels: dict[str, object]) -> Flowable:
+        """Code, text and score (plain text when they fit on one line), then the details; kept together."""
+        score_cell: Flowable | str | list = self.cell(score_text(row), 30 * mm, "cell_bold", padding=2)
         if row.red_flag:
-            score_cell.append(self.para(_("Red flag"), "warning_inline"))
-        head = plain_table([[self.para(row.code, "cell_bold"), self.para(row.text, "cell_bold"), score_cell]],
-                           [20 * mm, self.content_width - 50 * mm, 30 * mm])
+            score_cell = [self.para(score_text(row), "cell_bold"), self.para(labels["red_flag"], "warning_inline")]
+        head = plain_table([[self.cell(row.code, 20 * mm, "cell_bold", padding=2), self.para(row.text, "cell_bold"),
+                             score_cell]], [20 * mm, self.content_width - 50 * mm, 30 * mm])
+        head.setStyle(HEAD_TEXT)  # the font of the plain-text cells: as "cell_bold"
         parts: list[Flowable] = [head]
         if row.descriptor and not row.not_applicable:
-            parts.append(self.detail(_("Level chosen"), row.descriptor))
+            parts.append(self.detail(labels["level"], row.descriptor))
         if row.evidence:
-            parts.append(self.detail(_("Evidence used"), evidence_text(row.evidence)))
+            parts.append(self.detail(labels["evidence"], evidence_text(row.evidence, labels["sources"])))
         if row.note:
-            parts.append(self.detail(_("Note"), row.note))
+            parts.append(self.detail(labels["note"], row.note))
         parts.append(HRFlowable(width="100%", thickness=0.4, color=RULE, spaceBefore=3, spaceAfter=3))
         return KeepTogether(parts)
 
     def detail(self, label: str, value: str) -> Flowable:
-        """An indented paragraph (not a table cell, so a long note can break across pages)."""
-        return self.label_value(label, value, "detail")
+        """An indented paragraph (not a table cell, so a long note can break across pages); one that
+        fits on one line is drawn as such (:class:`LabelLine`, the same text at the same place)."""
+        line = label_line(normalize(label), normalize(value), self.style["detail"], BOLD, self.content_width)
+        return line or self.label_value(label, value, "detail")
 
     def styles(self):
         styles = super().styles()

@@ -15,7 +15,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
 
 from shelterassess.charts import area_bar_chart
 from shelterassess.comparisons import display
@@ -55,6 +55,14 @@ class WorkshopRenderer(WorkshopSectionsMixin, NationalRenderer):
             body.append([self.para(cell, style) for cell in row])
         return grid_table(body, widths)
 
+    def rows_may_break(self, table: Table) -> Table:
+        """Let the table break a row over pages when one is taller than a page (a common red flag
+        lists hundreds of facilities), which no page could hold; other tables keep rows whole."""
+        table.wrap(self.content_width, self.content_height)
+        if max(table._rowHeights, default=0) > self.content_height:
+            table.splitInRow = 1
+        return table
+
     def first_width(self, numeric: int, width: float = NUM) -> list[float]:
         return [self.content_width - numeric * width] + [width] * numeric
 
@@ -63,7 +71,14 @@ class WorkshopRenderer(WorkshopSectionsMixin, NationalRenderer):
         return [CondPageBreak(50 * mm), self.para(section.title, "h1"), self.para(section.about, "muted")]
 
     def chart(self, drawing) -> Flowable:
+        """The drawing in DejaVu Sans, scaled down when taller than a page (nine areas × three series
+        are): a flowable taller than the frame cannot be laid out at all."""
         drawing.initialFontName = REGULAR  # else renderPDF starts every drawing in Helvetica
+        room = self.content_height - 1
+        if drawing.height > room:
+            factor = room / drawing.height
+            drawing.scale(factor, factor)
+            drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
         return drawing
 
     # -- cover ----------------------------------------------------------------------------
@@ -145,7 +160,7 @@ class WorkshopRenderer(WorkshopSectionsMixin, NationalRenderer):
         if d.red_flags:
             rows = [[f"{f.code} {f.text}", f.facilities, ", ".join(f.facility_codes)] for f in d.red_flags]
             widths = [self.content_width - 30 * mm - 80 * mm, 30 * mm, 80 * mm]
-            story.append(self.table(labels.red_flag_heads(), rows, widths))
+            story.append(self.rows_may_break(self.table(labels.red_flag_heads(), rows, widths)))
         else:
             story.append(self.para(_("No agreed result has a red flag.")))
         story.append(self.para(_("Red flags: critical indicators at or below their red-flag level in the agreed result."), "muted"))

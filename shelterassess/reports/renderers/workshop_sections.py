@@ -18,6 +18,10 @@ from shelterassess.web.templating import format_pct
 from shelterassess.workshop import labels
 
 
+#: The narrowest numeric column of the training table (a province's name wraps in it).
+MIN_NUMERIC_COL = 16 * mm
+
+
 def _signed(n: int) -> str:
     return f"{n:+d}" if n else "0"
 
@@ -33,20 +37,43 @@ class WorkshopSectionsMixin:
         rows = [[labels.skill_label(r.skill), *(n or "" for n in r.by_province), r.total, r.answered]
                 for r in t.rows]
         rows.append([_("Total"), *t.province_totals, t.total, t.answered])
-        numeric = len(t.provinces) + 2
-        width = min(26 * mm, (self.content_width - 60 * mm) / numeric)
-        return story + [self.table(labels.training_heads(d), rows, self.first_width(numeric, width), bold_rows=1)]
+        return story + self.column_tables(labels.training_heads(d), rows)
+
+    def column_tables(self, heads: list[str], rows: list[list]) -> list[Flowable]:
+        """A table of a label column and numeric columns (one per province, then totals); with more
+        columns than fit across a page, several tables, each repeating the label column."""
+        numeric = list(range(1, len(heads)))
+        per_table = max(1, int((self.content_width - 60 * mm) // MIN_NUMERIC_COL))
+        story: list[Flowable] = []
+        for start in range(0, len(numeric), per_table):
+            columns = [0, *numeric[start:start + per_table]]
+            width = min(26 * mm, (self.content_width - 60 * mm) / (len(columns) - 1))
+            if story:
+                story.append(self.gap(3))
+            story.append(self.table([heads[c] for c in columns], [[row[c] for c in columns] for row in rows],
+                                    self.first_width(len(columns) - 1, width), bold_rows=1))
+        return story
 
     # -- 6. plan compliance -------------------------------------------------------------------
 
-    def compliance_chart(self, d):
-        groups = d.compliance.groups
-        return self.chart(area_bar_chart(
-            [normalize(g.name) for g in groups] + [normalize(_("National total"))],
-            [(normalize(_("Compliance")), [g.totals.compliance_pct for g in groups]
-              + [d.compliance.totals.compliance_pct])],
-            title=normalize(_("Plan compliance by province (%)")), font_name=REGULAR,
-            width=self.content_width * 0.7, na_label=DASH))
+    def compliance_chart(self, d) -> list[Flowable]:
+        """One bar per province and the national total; with more provinces than one page holds, as
+        several charts of the same title, each no taller than a page (a taller drawing cannot be laid out)."""
+        labels_ = [normalize(g.name) for g in d.compliance.groups] + [normalize(_("National total"))]
+        values = [g.totals.compliance_pct for g in d.compliance.groups] + [d.compliance.totals.compliance_pct]
+        series_name, title = normalize(_("Compliance")), normalize(_("Plan compliance by province (%)"))
+
+        def chart(start: int, stop: int):
+            return area_bar_chart(labels_[start:stop], [(series_name, values[start:stop])], title=title,
+                                  font_name=REGULAR, width=self.content_width * 0.7, na_label=DASH)
+
+        per_chart = self.bars_per_page(chart(0, 1).height, chart(0, 2).height)
+        return [KeepTogether([self.chart(chart(start, start + per_chart))])
+                for start in range(0, len(labels_), per_chart)]
+
+    def bars_per_page(self, one: float, two: float) -> int:
+        """How many bars fit in one frame, from the heights of a chart of one bar and of two."""
+        return max(1, 1 + int((self.content_height - 30 * mm - one) // (two - one)))  # room for a heading
 
     def figure_cells(self, f) -> list[str]:
         cost = labels.money(f.cost.rounded_vnd if f.cost.value is not None else None)
@@ -83,7 +110,7 @@ class WorkshopSectionsMixin:
                  "implemented actions, in full, divided by the points gained on their indicators; \"–\" when no "
                  "point was gained or scores fell. Province and national rows pool their facilities' actions and "
                  "points.")
-        return story + [KeepTogether([self.compliance_chart(d)]), self.gap(3), table, self.para(note, "muted")]
+        return story + [*self.compliance_chart(d), self.gap(3), table, self.para(note, "muted")]
 
     # -- 7. the allocation ----------------------------------------------------------------------
 
