@@ -104,6 +104,7 @@ def _pages(session, fixture: Fixture, rules: set[str]) -> None:
         "national comparison CSV": "/comparisons/rounds/<int:round_id>/national.csv",
         "national comparison XLSX": "/comparisons/rounds/<int:round_id>/national.xlsx",
         "workshop pack XLSX": "/workshop/rounds/<int:round_id>/pack.xlsx",
+        "workshop pack PDF": "/workshop/rounds/<int:round_id>/pack.pdf",
     }
     fixture.exports = {label: rule.replace("<int:round_id>", str(last)) if rule in rules else ""
                        for label, rule in exports.items()}
