@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from shelterassess.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from shelterassess.facilities.models import Facility
 from shelterassess.funding import domain
-from shelterassess.funding.models import AllocationLine, FundingFacility, FundingRound, FundingStatus
+from shelterassess.funding.models import AllocationLine, FundingEvent, FundingFacility, FundingRound, FundingStatus
 from shelterassess.plans.domain import CATEGORIES
 from shelterassess.plans.models import ActionStatus, ImprovementPlan, PlanAction, PlanStatus
 
@@ -264,6 +264,13 @@ def points_gained(session: Session, round_id: int) -> dict[int, int]:
         return {}
     ids = dict(session.execute(select(Facility.code, Facility.id).where(Facility.code.in_(by_code))).all())
     return {ids[code]: points for code, points in by_code.items() if code in ids}
+
+
+def events_query(funding_round_id: int) -> Select:
+    """The funding round's history, newest first (the round page shows the first few, the
+    history page pages through it)."""
+    return (select(FundingEvent).where(FundingEvent.funding_round_id == funding_round_id)
+            .order_by(FundingEvent.id.desc()))
 
 
 # -- finding funding rounds -------------------------------------------------------------------------

@@ -6,6 +6,8 @@ the facilities of the page are read with LIMIT/OFFSET, while everything computed
 facilities comes from the database in a fixed number of statements: the category totals and
 the count of adjustments are SQL sums, and the need weights, the rule's groups and the
 national amount per point are computed from narrow column queries (numbers only, no objects).
+The facilities listed apart (no finalised result) page on their own (``?apart_page=2``), so that
+neither list moves the other's page.
 """
 from __future__ import annotations
 
@@ -22,7 +24,10 @@ from shelterassess.funding.queries import (
 )
 from shelterassess.plans.domain import CATEGORIES
 from shelterassess.web.pagination import Page, paginate
+from shelterassess.web.section_pages import SectionPage, paginate_section
 
+#: The query parameter of the page of facilities listed apart.
+APART_PARAM = "apart_page"
 _AMOUNT = func.coalesce(AllocationLine.adjusted_vnd, AllocationLine.proposed_vnd)
 
 
@@ -88,9 +93,12 @@ def _allocated_by_facility(session: Session, fround: FundingRound) -> dict[int, 
     return {facility_id: int(total or 0) for facility_id, total in rows}
 
 
-def allocation_page(session: Session, fround: FundingRound, args: Mapping[str, str]) -> tuple[AllocationTable, Page]:
-    """The allocation table with only the requested page of fundable facilities in ``rows``
-    (totals, weights, groups and the national amount per point cover them all), and the page."""
+def allocation_page(session: Session, fround: FundingRound,
+                    args: Mapping[str, str]) -> tuple[AllocationTable, Page, SectionPage]:
+    """The allocation table with only the requested page of fundable facilities in ``rows`` and of
+    those listed apart in ``apart`` (totals, weights, groups and the national amount per point
+    cover them all), the page of fundable facilities (``?page=``) and the page listed apart
+    (``?apart_page=``)."""
     params = Parameters.of(fround)
     inputs = _need_inputs(session, fround)
     weight = domain.need_weights(inputs, params.red_flag_weight, params.use_capacity)
@@ -99,7 +107,8 @@ def allocation_page(session: Session, fround: FundingRound, args: Mapping[str, s
     rows = tuple(facility_row(ff, weight.get(ff.facility.code),
                                domain.money_per_point(sum(ln.amount_vnd for ln in ff.lines), points.get(ff.facility_id)))
                  for ff in page.items)
-    apart = tuple(facility_row(ff, None, None) for ff in session.scalars(_rows_query(fround, fundable=False)))
+    apart_page = paginate_section(session, _rows_query(fround, fundable=False), args, APART_PARAM)
+    apart = tuple(facility_row(ff, None, None) for ff in apart_page.items)
     categories, adjustments = _category_totals(session, fround, params)
     national = domain.national_money_per_point(
         (allocated, points.get(facility_id)) for facility_id, allocated in _allocated_by_facility(session, fround).items())
@@ -107,4 +116,4 @@ def allocation_page(session: Session, fround: FundingRound, args: Mapping[str, s
         fround.id, fround.name, fround.round_id, fround.round.name, fround.status, fround.budget_vnd,
         fround.rounding_unit_vnd, params, fround.proposal_at, fround.approved_at, rows, apart, categories,
         _groups(session, fround, params, weight), national, adjustments, domain.mean_capacity(inputs))
-    return table, page
+    return table, page, apart_page

@@ -1,6 +1,7 @@
 """Funding rounds: the list, creating one, its page (the allocation table, money per point, the
-history), its parameters, approval and reopening, the exports, and one facility's allocation with
-its letter. The proposal, scenarios and adjustments: :mod:`.views_proposal`."""
+latest changes) and its whole history page by page, its parameters, approval and reopening, the
+exports, and one facility's allocation with its letter. The proposal, scenarios and adjustments:
+:mod:`.views_proposal`."""
 from __future__ import annotations
 
 import re
@@ -25,12 +26,16 @@ from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
 from shelterassess.web.downloads import csv_response, xlsx_response
 from shelterassess.web.forms import BaseForm, Committed, commit_or_refuse_stale
-from shelterassess.web.pagination import paginate
+from shelterassess.web.pagination import page_size, paginate
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 bp.add_app_template_global(labels, "funding_labels")
 bp.add_app_template_filter(labels.weight, "need_weight")
 T = TypeVar("T")
+#: Changes the round page shows (newest first); the history page holds them all.
+LATEST_EVENTS = 10
+#: Changes per page of the history page (at most): a change may carry a reason of 1,000 characters.
+HISTORY_PAGE_SIZE = 25
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -103,9 +108,21 @@ def create():
 @login_required
 def funding_round(funding_round_id: int):
     fround = load_round(funding_round_id)
-    table, page = allocation_page(db.session, fround, request.args)
-    return render_template("funding/round.html", fround=fround, table=table, page=page,
-                           history=labels.history(fround.events))
+    table, page, apart_page = allocation_page(db.session, fround, request.args)
+    latest = paginate(db.session, queries.events_query(fround.id), {}, size=LATEST_EVENTS)
+    return render_template("funding/round.html", fround=fround, table=table, page=page, apart_page=apart_page,
+                           history=labels.history(latest.items[::-1]), history_total=latest.total)
+
+
+@bp.route("/<int:funding_round_id>/history")
+@login_required
+def history(funding_round_id: int):
+    """Every change of the funding round, newest first, one page at a time."""
+    fround = load_round(funding_round_id)
+    page = paginate(db.session, queries.events_query(fround.id), request.args,
+                    size=min(page_size(), HISTORY_PAGE_SIZE))
+    return render_template("funding/history.html", fround=fround, page=page,
+                           history=labels.history(page.items[::-1]))
 
 
 @bp.route("/<int:funding_round_id>/edit", methods=["GET", "POST"])

@@ -45,9 +45,10 @@ def _value(name: str, value: str) -> str:
 
 
 def history(events: list[PlanEvent], numbers: dict[int, int]) -> list[HistoryRow]:
-    """Newest first. ``numbers``: action id -> its number on the page (merged-away actions have none)."""
+    """``events`` newest first, translated. ``numbers``: action id -> its number in the plan
+    (merged-away actions have none)."""
     rows = []
-    for event in reversed(events):
+    for event in events:
         what = labels.label(labels.EVENT, event.action)
         who = event.user.display_name if event.user else _("the application")
         number = numbers.get(event.action_id) if event.action_id else None
@@ -60,6 +61,11 @@ def history(events: list[PlanEvent], numbers: dict[int, int]) -> list[HistoryRow
                      for name, old, new in changes.parse_change_lines(event.detail)]
             rows.append(HistoryRow(event.at, who, what, number, lines))
     return rows
+
+
+def by_action(latest: dict[int, list[PlanEvent]], numbers: dict[int, int]) -> dict[int, list[HistoryRow]]:
+    """Action id -> its latest changes as history lines (newest first)."""
+    return {action_id: history(events, numbers) for action_id, events in latest.items()}
 
 
 @dataclass(frozen=True)

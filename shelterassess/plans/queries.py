@@ -1,6 +1,7 @@
 """Read queries for improvement plans: one plan with its actions and the agreed scores they
-answer, the plans a person sees, and the national overview of a round (totals computed by
-the database)."""
+answer (the page shows one page of actions, each with its latest changes, and the plan's latest
+changes; the history pages page through them all), the plans a person sees, and the national
+overview of a round (totals computed by the database)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,11 +15,21 @@ from shelterassess.assessments import peer_queries, queries as assessment_querie
 from shelterassess.assessments.models import Assessment, Score
 from shelterassess.cases.models import LocalPractice, PracticeStatus
 from shelterassess.facilities.models import Facility, Province
-from shelterassess.plans import domain
+from shelterassess.plans import domain, history_queries
 from shelterassess.plans.models import ImprovementPlan, PlanAction, PlanEvent, Skill
 from shelterassess.rounds.models import Round
 from shelterassess.scoresheets.models import Indicator
+from shelterassess.training_needs.queries import trainings_for_actions
+from shelterassess.web.pagination import paginate
 from shelterassess.web.section_pages import SectionPage, paginate_section
+
+#: Actions the plan page shows at a time (``?actions_page=``; ``?action=<id>`` opens the page holding it).
+ACTIONS_PER_PAGE = 10
+ACTIONS_PARAM = "actions_page"
+#: Changes and progress notes shown under each action; the action's history page holds them all.
+LATEST_PER_ACTION = 3
+#: Changes of the whole plan shown at the foot of the plan page; the plan's history page holds them all.
+LATEST_PLAN_EVENTS = 10
 
 
 # -- finding plans ----------------------------------------------------------------------------
@@ -104,25 +115,81 @@ class ActionRow:
 @dataclass(frozen=True)
 class PlanPage:
     plan: ImprovementPlan
-    rows: list[ActionRow]
+    rows: list[ActionRow]  # every action, or one page of them (``actions_page``)
     funding: dict[str, int]
-    events: list[PlanEvent] = field(default_factory=list)
+    events: list[PlanEvent] = field(default_factory=list)  # the plan's latest changes, newest first
+    numbers: dict[int, int] = field(default_factory=dict)  # action id -> its number in the plan
+    actions_page: SectionPage | None = None
+    events_total: int = 0
+    #: action id -> its latest changes (newest first) and the number of all its changes
+    latest: dict[int, list[PlanEvent]] = field(default_factory=dict)
+    event_counts: dict[int, int] = field(default_factory=dict)
+    overdue_count: int = 0
+    #: action id -> the training sessions answering it (capacity-building actions of the page)
+    trainings: dict[int, list] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return sum(self.funding.values())
 
     @property
-    def numbers(self) -> dict[int, int]:
-        """Action id -> its number on the page."""
-        return {row.action.id: row.number for row in self.rows}
+    def action_count(self) -> int:
+        return len(self.numbers)
 
 
-def plan_page(session: Session, plan: ImprovementPlan, today: dt.date) -> PlanPage:
+def action_numbers(plan: ImprovementPlan) -> dict[int, int]:
+    """Action id -> its number in the plan (1, 2, … in plan order, as :func:`actions_query` pages them;
+    sorted again: a plan read earlier in the request keeps its list's order after a move)."""
+    ordered = sorted(plan.actions, key=lambda a: (a.position, a.id))
+    return {a.id: n for n, a in enumerate(ordered, start=1)}
+
+
+def actions_query(plan_id: int) -> Select:
+    return select(PlanAction).where(PlanAction.plan_id == plan_id).order_by(PlanAction.position, PlanAction.id)
+
+
+def page_of_action(plan: ImprovementPlan, action_id: int) -> dict[str, int]:
+    """The query string of the page of actions holding the action (none for the first page)."""
+    number = action_numbers(plan).get(action_id)
+    page = (number - 1) // ACTIONS_PER_PAGE + 1 if number else 1
+    return {ACTIONS_PARAM: page} if page > 1 else {}
+
+
+def _actions_args(args: Mapping[str, str], numbers: dict[int, int]) -> Mapping[str, str]:
+    """``args``, with the page of actions holding ``?action=<id>`` when no page is asked for."""
+    wanted = (args.get("action") or "").strip()
+    if args.get(ACTIONS_PARAM) or not (wanted.isascii() and wanted.isdigit()):
+        return args
+    number = numbers.get(int(wanted[:12]))
+    return {**args, ACTIONS_PARAM: str((number - 1) // ACTIONS_PER_PAGE + 1)} if number else args
+
+
+def plan_page(session: Session, plan: ImprovementPlan, today: dt.date,
+              args: Mapping[str, str] | None = None) -> PlanPage:
+    """The plan with every action (``args`` None: the PDF, the merge form), or, for the plan page,
+    the page of actions ``args`` asks for with each action's latest changes and the plan's latest
+    changes (a fixed number of statements however many actions and changes)."""
     scores = agreed_scores(session, plan)
-    rows = [ActionRow(a, n, [LinkedIndicator(i, scores.get(i.id)) for i in a.indicators], domain.is_overdue(a, today))
-            for n, a in enumerate(plan.actions, start=1)]
-    return PlanPage(plan, rows, domain.funding_request(plan.actions), list(plan.events))
+    numbers = action_numbers(plan)
+    page = None
+    if args is None:
+        actions = sorted(plan.actions, key=lambda a: (a.position, a.id))
+    else:
+        page = paginate_section(session, actions_query(plan.id), _actions_args(args, numbers), ACTIONS_PARAM,
+                                size=ACTIONS_PER_PAGE)
+        actions = page.items
+    rows = [ActionRow(a, numbers[a.id], [LinkedIndicator(i, scores.get(i.id)) for i in a.indicators],
+                      domain.is_overdue(a, today)) for a in actions]
+    overdue = sum(domain.is_overdue(a, today) for a in plan.actions)
+    funding = domain.funding_request(plan.actions)
+    if page is None:
+        return PlanPage(plan, rows, funding, [], numbers, overdue_count=overdue)
+    latest, counts = history_queries.latest_action_events(session, plan.id, [a.id for a in actions],
+                                                          LATEST_PER_ACTION)
+    events = paginate(session, history_queries.plan_events_query(plan.id), {}, size=LATEST_PLAN_EVENTS)
+    trainings = trainings_for_actions(session, [a.id for a in actions if a.category == domain.CAPACITY_BUILDING])
+    return PlanPage(plan, rows, funding, events.items, numbers, page, events.total, latest, counts, overdue,
+                    trainings)
 
 
 def agreed_scores(session: Session, plan: ImprovementPlan) -> dict[int, Score]:

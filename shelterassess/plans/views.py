@@ -88,7 +88,10 @@ def submit_or_refuse(form: BaseForm, action: Callable[[], T]) -> Committed[T] | 
 
 
 def plan_url(plan_id: int, action_id: int | None = None) -> str:
-    return url_for("plans.plan", plan_id=plan_id, _anchor=f"action-{action_id}" if action_id else None)
+    """The plan page, at the action (on the page of actions holding it)."""
+    plan = db.session.get(ImprovementPlan, plan_id) if action_id else None
+    pages = queries.page_of_action(plan, action_id) if plan is not None else {}
+    return url_for("plans.plan", plan_id=plan_id, **pages, _anchor=f"action-{action_id}" if action_id else None)
 
 
 # -- lists --------------------------------------------------------------------------------------
@@ -160,11 +163,12 @@ def create(facility_id: int, round_id: int):
 @login_required
 def plan(plan_id: int):
     plan, lead = load_plan(plan_id)
-    page = queries.plan_page(db.session, plan, today())
+    page = queries.plan_page(db.session, plan, today(), request.args)
     own = peer_queries.own_peer(db.session, current_user.id, plan.facility_id, plan.round_id)
     can_see_results = perm.can_view_peer_results(current_user, plan.facility, plan.round, own, plan.agreed)
     return render_template("plans/plan.html", page=page, plan=plan, lead_peer=lead, today=today(),
                            history=display.history(page.events, page.numbers), can_see_results=can_see_results,
+                           action_history=display.by_action(page.latest, page.numbers),
                            case_titles={c.slug: pick(c.title) for c in case_queries.all_cases()},
                            practice_titles={p.id: localized(p, "title")
                                             for p in queries.published_practices(db.session)})

@@ -196,3 +196,6 @@ def progress(action_id: int):
     return render_template("plans/progress.html", form=form, plan=plan, action=action, number=number,
                            may_set_status=may_set_status, status_label=status_label), (
         422 if form.errors or form.form_errors else 200)
+
+
+from shelterassess.plans import views_history as _history  # noqa: E402,F401  (the history pages, on bp)
