@@ -33,7 +33,7 @@ from shelterassess.scoresheets.models import Area, ScoreSheetVersion
 from shelterassess.web.access import require, visible_or_404
 from shelterassess.web.identifying import find_identifying_details
 from shelterassess.web.pagination import paginate
-from shelterassess.web.params import bounded_int
+from shelterassess.web.params import bounded_int, int_or_none
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 #: The ``kind`` filter of the assessment list.
@@ -251,6 +251,7 @@ def _field_name(service_field: str | None, index: dict[int, int]) -> str:
     if not service_field or "-" not in service_field:
         return "answers"
     kind, _sep, ident = service_field.partition("-")
-    position = index.get(int(ident)) if ident.isdigit() else None
+    number = int_or_none(ident)
+    position = index.get(number) if number is not None else None
     name = {"score": "value"}.get(kind, kind)
     return f"answers[{position}].{name}" if position is not None else "answers"

@@ -27,6 +27,7 @@ from shelterassess.errors import StaleData, ValidationFailed
 from shelterassess.extensions import db
 from shelterassess.scoresheets.models import Area, Indicator
 from shelterassess.web.access import require
+from shelterassess.web.params import int_or_none
 
 
 def stale_message(codes: list[str]) -> str:
@@ -113,7 +114,7 @@ def posted_in_full(form, names: list[str]) -> bool:
     fields (an old page, a hand-made request) would otherwise blank that indicator's answer.
     (Radio buttons and checkboxes are left out of ``names``: browsers omit them when unticked.)"""
     missing = [n for n in names if n not in request.form
-               or (n.startswith("version-") and not request.form[n].isdigit())]
+               or (n.startswith("version-") and int_or_none(request.form[n]) is None)]
     if missing:
         form.form_errors.append(services.form_mismatch_message())
     return not missing

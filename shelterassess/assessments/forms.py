@@ -10,8 +10,12 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from shelterassess.assessments.services import NOTE_MAX_LENGTH, AnswerInput
 from shelterassess.scoresheets.models import EVIDENCE_SOURCES, Area
 from shelterassess.web.forms import BaseForm, NoteField
+from shelterassess.web.params import int_or_none
 
 NA = "na"
+#: What :func:`score_value` gives for a score that is not a number ("abc", "2.5", "²", 2**63): a value the
+#: service refuses with the same field message as an out-of-range one (a forged radio value).
+INVALID_SCORE = -1
 
 EVIDENCE_LABELS = {
     "observation": _l("Observation"),
@@ -34,13 +38,22 @@ class AreaFormBase(BaseForm):
             version = self[f"version-{ind.id}"].data
             items.append(AnswerInput(
                 indicator_id=ind.id,
-                value=int(raw) if raw not in (None, "", NA) else None,
+                value=score_value(raw),
                 not_applicable=raw == NA,
                 evidence=tuple(self[f"evidence-{ind.id}"].data or ()),
                 note=(self[f"note-{ind.id}"].data or "").strip(),
-                version=int(version) if version and version.isdigit() else None,
+                version=int_or_none(version),
             ))
         return items
+
+
+def score_value(raw: str | None) -> int | None:
+    """A posted score: None when unanswered or N/A, the number when it is one (ASCII digits within a
+    database integer), else :data:`INVALID_SCORE`, which the service refuses on the field."""
+    if raw in (None, "", NA):
+        return None
+    number = int_or_none(raw)
+    return INVALID_SCORE if number is None else number
 
 
 def normalize_note(text: str | None) -> str | None:

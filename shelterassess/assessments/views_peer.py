@@ -11,7 +11,7 @@ from wtforms import DateField, HiddenField, SelectField
 from wtforms.validators import DataRequired, Length
 
 from shelterassess.assessments import area_form, peer_queries, peer_services, queries, release_queries, services
-from shelterassess.assessments.forms import NA, EVIDENCE_LABELS, EmptyForm
+from shelterassess.assessments.forms import NA, EVIDENCE_LABELS, EmptyForm, score_value
 from shelterassess.assessments.models import Assessment, AssessmentKind
 from shelterassess.assessments.reconciliation import REASON_MAX_LENGTH
 from shelterassess.assessments.results import build_results
@@ -26,6 +26,7 @@ from shelterassess.rounds.models import Round
 from shelterassess.web.access import get_or_404, require, visible_or_404
 from shelterassess.web.forms import BaseForm, NoteField, commit_or_flash
 from shelterassess.web.pagination import paginate
+from shelterassess.web.params import int_or_none
 
 bp = Blueprint("peer", __name__, url_prefix="/peer")
 
@@ -40,10 +41,10 @@ class ReconcileFormBase(BaseForm):
             version = self[f"version-{ind.id}"].data
             items.append(peer_services.AgreedInput(
                 indicator_id=ind.id,
-                value=None if raw in ("", NA) else (int(raw) if raw.isdigit() else -1),
+                value=score_value(raw),
                 not_applicable=raw == NA,
                 reason=(self[f"reason-{ind.id}"].data or "").strip(),
-                version=int(version) if version and version.isdigit() else None,
+                version=int_or_none(version),
             ))
         return items
 

@@ -11,6 +11,7 @@ from shelterassess.auth.forms import ChangePasswordForm, LoginForm, SetPasswordF
 from shelterassess.auth.models import User
 from shelterassess.extensions import db, login_manager
 from shelterassess.i18n import LOCALE_SESSION_KEY, supported_locales
+from shelterassess.web.params import int_or_none
 from shelterassess.web.redirects import safe_local_path
 from shelterassess.web.sessions import mark_started
 
@@ -24,9 +25,10 @@ login_manager.session_protection = "basic"
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     ident, _sep, token = user_id.partition(":")
-    if not ident.isdigit() or not token:
+    number = int_or_none(ident)
+    if number is None or not token:
         return None
-    user = db.session.get(User, int(ident))
+    user = db.session.get(User, number)
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user

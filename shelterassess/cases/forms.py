@@ -8,6 +8,8 @@ from wtforms.validators import Length, Optional
 
 from shelterassess.cases.services import TEXT_FIELDS, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, PracticeInput
 from shelterassess.web.forms import BaseForm, NoteField
+from shelterassess.web.params import int_or_none
+from shelterassess.web.validators import no_control_characters, version_number
 
 
 class LibraryFilterForm(BaseForm):
@@ -28,14 +30,16 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _text(label, max_length: int = TEXT_MAX_LENGTH, field_class=NoteField):
-    return field_class(label, validators=[Optional(), Length(max=max_length)], filters=[lambda v: (v or "").strip()])
+def _text(label, max_length: int = TEXT_MAX_LENGTH, field_class=NoteField, extra=()):
+    return field_class(label, validators=[Optional(), Length(max=max_length), *extra],
+                       filters=[lambda v: (v or "").strip()])
 
 
 class PracticeForm(BaseForm):
     facility_id = SelectField(_l("Observed in facility"), coerce=int)
-    title_vi = _text(_l("Title (Vietnamese)"), TITLE_MAX_LENGTH, StringField)
-    title_en = _text(_l("Title (English)"), TITLE_MAX_LENGTH, StringField)
+    # A title is a name, printed in lists and PDFs: no tabs, line breaks or invisible characters.
+    title_vi = _text(_l("Title (Vietnamese)"), TITLE_MAX_LENGTH, StringField, extra=[no_control_characters])
+    title_en = _text(_l("Title (English)"), TITLE_MAX_LENGTH, StringField, extra=[no_control_characters])
     summary_vi = _text(_l("Summary (Vietnamese)"))
     summary_en = _text(_l("Summary (English)"))
     what_was_done_vi = _text(_l("What was done (Vietnamese)"))
@@ -48,7 +52,7 @@ class PracticeForm(BaseForm):
     themes = MultiCheckboxField(_l("Themes"), validate_choice=False)
     indicator_keys = MultiCheckboxField(_l("Score-sheet indicators this practice helps with"), validate_choice=False)
     consent_given = BooleanField(_l("The facility agreed to share this practice"))
-    version = HiddenField()
+    version = HiddenField(validators=[version_number])  # "²" or 2**63: "reload the page", not a 500
 
     def to_input(self, known_themes=frozenset(), known_indicators=frozenset()) -> PracticeInput:
         version = self.version.data
@@ -58,7 +62,7 @@ class PracticeForm(BaseForm):
             consent_given=bool(self.consent_given.data),
             pillars=tuple(self.pillars.data or ()), themes=tuple(self.themes.data or ()),
             indicator_keys=tuple(self.indicator_keys.data or ()),
-            version=int(version) if version and str(version).isdigit() else None,
+            version=int_or_none(str(version)) if version else None,
             known_themes=frozenset(known_themes), known_indicators=frozenset(known_indicators),
         )
 

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from shelterassess.facilities.models import FacilityType
 from shelterassess.facilities.services import FacilityInput
 from shelterassess.web.forms import BaseForm
+from shelterassess.web.params import MAX_INT, int_or_none
 from shelterassess.web.validators import no_control_characters
 
 FACILITY_TYPE_LABELS = {
@@ -16,11 +17,11 @@ FACILITY_TYPE_LABELS = {
 
 
 def _int_or_none(value) -> int | None:
-    """Coerce a select value; anything that is not a number becomes None (refused by validate_province_id)."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """Coerce a select value; anything that is not a number a database can hold becomes None (refused by
+    validate_province_id): "²", or 2**63, which PostgreSQL refused with an error (a 500)."""
+    if isinstance(value, int) and not isinstance(value, bool):  # the stored province, when the form is filled
+        return value if 0 <= value <= MAX_INT else None
+    return int_or_none(value) if isinstance(value, str) else None
 
 
 class WholeNumberField(IntegerField):

@@ -134,7 +134,7 @@ class HistoryRow:
 def _value(name: str, value: str) -> str:
     if value in ("true", "false"):
         return str(YES_NO[value == "true"])
-    if name.endswith("_vnd") and value.isdigit():
+    if name.endswith("_vnd") and value.isascii() and value.isdigit():  # not "²", which int() refuses
         return vnd(int(value))
     return value
 

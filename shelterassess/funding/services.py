@@ -25,6 +25,7 @@ from shelterassess.funding.models import AllocationLine, FundingEvent, FundingFa
 from shelterassess.plans.changes import change_lines, changes
 from shelterassess.plans.domain import CATEGORIES, Problem
 from shelterassess.rounds.models import Round
+from shelterassess.web.params import int_or_none
 
 RULE_FIELDS = ("budget_vnd", "rounding_unit_vnd", "red_flag_weight", "use_capacity",
                *(f"envelope_{c}_vnd" for c in CATEGORIES))
@@ -98,9 +99,10 @@ def _amount(typed: str, name: str, problems: list[Problem]) -> int | None:
 
 def _parameters(data: ParametersInput, problems: list[Problem]) -> dict[str, object]:
     typed = (data.red_flag_weight or "").strip()
-    if not typed.isdigit() or int(typed) > domain.MAX_RED_FLAG_WEIGHT:
+    weight = int_or_none(typed)  # ASCII digits only: "²".isdigit() is true, int("²") raises
+    if weight is None or weight > domain.MAX_RED_FLAG_WEIGHT:
         problems.append(Problem("red_flag_weight", "red_flag_weight_range"))
-    values: dict[str, object] = {"red_flag_weight": int(typed) if typed.isdigit() else 0,
+    values: dict[str, object] = {"red_flag_weight": weight if weight is not None else 0,
                                  "use_capacity": bool(data.use_capacity)}
     for c in CATEGORIES:
         text = (data.envelopes.get(c) or "").strip()

@@ -24,6 +24,7 @@ _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 #: What a typist may write for "not applicable" in a score box.
 NA_WORDS = frozenset({"na", "n/a", "n"})
 SCORES = (0, 1, 2, 3)
+_SCORE_TEXTS = frozenset(str(score) for score in SCORES)
 
 FIRST, SECOND, OTHER, BOTH = "first", "second", "other", "both"
 CHOICES = (FIRST, SECOND, OTHER)
@@ -69,8 +70,9 @@ def parse_score(text: str | None, na_allowed: bool) -> tuple[int | None, bool]:
         if not na_allowed:
             raise InvalidScore(raw)
         return None, True
-    if raw.isdigit() and int(raw) in SCORES:
-        return int(raw), False
+    digits = raw.lstrip("0") or "0"  # "03" is 3; compared as text: int() refuses "²" and very long numbers
+    if raw.isascii() and raw.isdigit() and digits in _SCORE_TEXTS:
+        return int(digits), False
     raise InvalidScore(raw)
 
 

@@ -34,7 +34,7 @@ def _value(name: str, value: str) -> str:
     if name == "responsible":
         role, sep, rest = value.partition(" / ")
         return labels.label(labels.ROLE, role) + sep + rest if role in labels.ROLE else value
-    if name == "cost_vnd" and value.isdigit():
+    if name == "cost_vnd" and value.isascii() and value.isdigit():  # not "²", which int() refuses
         return labels.vnd(int(value))
     if name in ("start_on", "due_on") and value:
         try:

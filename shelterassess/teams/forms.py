@@ -7,14 +7,16 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from shelterassess.teams.services import NAME_MAX_LENGTH
 from shelterassess.web.forms import BaseForm, NoteField
-from shelterassess.web.params import bounded_int
+from shelterassess.web.params import MAX_INT, bounded_int, int_or_none
 from shelterassess.web.validators import no_control_characters
 
 
-def _optional_int(value):
-    if value in (None, ""):
-        return None
-    return int(value)
+def optional_id(value) -> int | None:
+    """Coerce for a select of ids: the chosen id, or None ("", "²", or 2**63, which PostgreSQL refused
+    with an error: a 500). Also takes the stored id (an int) when the form is filled from a record."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= MAX_INT else None
+    return int_or_none(value) if isinstance(value, str) else None
 
 
 class VisitDateField(DateField):
@@ -39,13 +41,13 @@ class TeamForm(BaseForm):
     members = MultiCheckboxField(
         _l("Members"), coerce=bounded_int, validate_choice=False,
         description=_l("Two to five certified assessors; the code is the facility they work at."))
-    lead_id = SelectField(_l("Team lead"), coerce=_optional_int, validate_choice=False,
+    lead_id = SelectField(_l("Team lead"), coerce=optional_id, validate_choice=False,
                           description=_l("The lead must be one of the members."))
     confirm_warnings = BooleanField(_l("Save anyway: I have read the warnings above"))
 
 
 class AssignForm(BaseForm):
-    facility_id = SelectField(_l("Facility to assess"), coerce=_optional_int, validate_choice=False,
+    facility_id = SelectField(_l("Facility to assess"), coerce=optional_id, validate_choice=False,
                               validators=[DataRequired()])
     planned_visit_on = VisitDateField(_l("Planned visit date"), validators=[Optional()],
                                  description=_l("Optional; you can set or change it later."))

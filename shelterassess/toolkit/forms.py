@@ -9,17 +9,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField
 from wtforms.validators import Optional
 
-from shelterassess.teams.forms import VisitDateField
+from shelterassess.teams.forms import VisitDateField, optional_id
 from shelterassess.toolkit.domain import find_identifiers
 from shelterassess.toolkit.labels import CATEGORY_LABELS
 from shelterassess.web.forms import BaseForm, NoteField
 
 PRIVACY_HINT = _l("Facility-level only: describe roles and places (a night guard, the girls' dormitory, two "
                   "children). Never a name, age, birth date, phone or document number, file code or room number.")
-
-
-def _id_or_none(value) -> int | None:
-    return int(value) if value not in (None, "") and str(value).isdigit() else None
 
 
 def _text(value):
@@ -33,7 +29,7 @@ def _refused(text: str) -> bool:
 
 class EscalationForm(BaseForm):
     category = RadioField(_l("What kind of concern?"), choices=list(CATEGORY_LABELS.items()), validate_choice=False)
-    facility_id = SelectField(_l("Facility"), coerce=_id_or_none, validate_choice=False)
+    facility_id = SelectField(_l("Facility"), coerce=optional_id, validate_choice=False)
     seen_on = VisitDateField(_l("Date seen"), validators=[Optional()])
     description = NoteField(
         _l("What was seen or heard"), filters=[_text], refused_anyway=_refused,

@@ -45,8 +45,9 @@ def register_converters(app: Flask) -> None:
 
 def int_or_none(value: str | None) -> int | None:
     """A non-negative integer written in ``value`` (ASCII digits only, at most :data:`MAX_INT`), else None.
-    ``str.isdigit`` alone is not enough: it is true for "²", which ``int`` refuses (a 500)."""
-    if not value or not (value.isascii() and value.isdigit()):
+    ``str.isdigit`` alone is not enough: it is true for "²", which ``int`` refuses (a 500); so does
+    ``int`` for more than 4300 digits (``sys.get_int_max_str_digits``), hence the length check first."""
+    if not value or len(value) > len(str(MAX_INT)) or not (value.isascii() and value.isdigit()):
         return None
     number = int(value)
     return number if number <= MAX_INT else None
