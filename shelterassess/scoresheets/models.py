@@ -72,8 +72,10 @@ class Area(Base):
     title_en: Mapped[str200]
 
     sheet: Mapped[ScoreSheetVersion] = relationship(back_populates="areas")
+    #: loaded with the areas, all areas of a sheet in one statement (``sheet.indicators`` is read on
+    #: most pages: one statement per area before)
     indicators: Mapped[list["Indicator"]] = relationship(
-        back_populates="area", order_by="Indicator.position", cascade="all, delete-orphan"
+        back_populates="area", order_by="Indicator.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
 
