@@ -107,16 +107,24 @@ def _note(raw: str | None) -> str:
     return (normalize_note(raw) or "").strip()
 
 
+def _ids(formdata: MultiDict, pattern: re.Pattern) -> list[int]:
+    """The ids named by the form's field names; one that no row can have (too long for ``int``,
+    or past the id columns) is -1, which the service refuses as not part of the visit."""
+    found = (int_or_none(m.group(2)) for key in formdata if (m := pattern.match(key)))
+    return sorted({-1 if ident is None else ident for ident in found})
+
+
 def visit_inputs(formdata: MultiDict) -> tuple[list[ActionInput], list[ScoreInput]]:
     """Every action and indicator the browser sent, known to the visit or not (the service decides)."""
-    action_ids = sorted({int(m.group(2)) for k in formdata if (m := _ACTION_KEY.match(k))})
-    score_ids = sorted({int(m.group(2)) for k in formdata if (m := _SCORE_KEY.match(k))})
+    action_ids = _ids(formdata, _ACTION_KEY)
+    score_ids = _ids(formdata, _SCORE_KEY)
     actions = [ActionInput(aid, (formdata.get(f"outcome-{aid}") or "").strip(), _note(formdata.get(f"anote-{aid}")),
                            _int(formdata.get(f"aversion-{aid}"))) for aid in action_ids]
     scores = []
     for iid in score_ids:
         raw = (formdata.get(f"score-{iid}") or "").strip()
-        value = None if raw in ("", NA) else (int(raw) if raw.isascii() and raw.isdigit() else -1)  # not "²"
+        number = int_or_none(raw)  # ASCII digits of bounded length only: not "²", not 5,000 nines
+        value = None if raw in ("", NA) else (-1 if number is None else number)
         scores.append(ScoreInput(iid, value, raw == NA, tuple(formdata.getlist(f"evidence-{iid}")),
                                  _note(formdata.get(f"note-{iid}")), _int(formdata.get(f"version-{iid}"))))
     return actions, scores

@@ -135,8 +135,8 @@ class PlanAction(Base):
                                                        order_by=Indicator.position)
     skill: Mapped[Optional[Skill]] = relationship(lazy="joined")
     notes: Mapped[list["ActionProgressNote"]] = relationship(
-        back_populates="action", cascade="all, delete-orphan", order_by="ActionProgressNote.noted_on",
-        lazy="selectin",
+        back_populates="action", cascade="all, delete-orphan", lazy="selectin",
+        order_by="(ActionProgressNote.noted_on, ActionProgressNote.id)",  # the history page's order, reversed
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -22,6 +22,7 @@ from shelterassess.scoresheets.models import Indicator
 from shelterassess.training_needs.queries import trainings_for_actions
 from shelterassess.web.pagination import paginate
 from shelterassess.web.section_pages import SectionPage, paginate_section
+from shelterassess.web.params import int_or_none
 
 #: Actions the plan page shows at a time (``?actions_page=``; ``?action=<id>`` opens the page holding it).
 ACTIONS_PER_PAGE = 10
@@ -157,10 +158,10 @@ def page_of_action(plan: ImprovementPlan, action_id: int) -> dict[str, int]:
 
 def _actions_args(args: Mapping[str, str], numbers: dict[int, int]) -> Mapping[str, str]:
     """``args``, with the page of actions holding ``?action=<id>`` when no page is asked for."""
-    wanted = (args.get("action") or "").strip()
-    if args.get(ACTIONS_PARAM) or not (wanted.isascii() and wanted.isdigit()):
+    wanted = int_or_none((args.get("action") or "").strip())
+    if args.get(ACTIONS_PARAM) or wanted is None:
         return args
-    number = numbers.get(int(wanted[:12]))
+    number = numbers.get(wanted)
     return {**args, ACTIONS_PARAM: str((number - 1) // ACTIONS_PER_PAGE + 1)} if number else args
 
 
@@ -176,7 +177,7 @@ def plan_page(session: Session, plan: ImprovementPlan, today: dt.date,
         actions = sorted(plan.actions, key=lambda a: (a.position, a.id))
     else:
         page = paginate_section(session, actions_query(plan.id), _actions_args(args, numbers), ACTIONS_PARAM,
-                                size=ACTIONS_PER_PAGE)
+                                size=ACTIONS_PER_PAGE, drop=("action",))  # its links name their page
         actions = page.items
     rows = [ActionRow(a, numbers[a.id], [LinkedIndicator(i, scores.get(i.id)) for i in a.indicators],
                       domain.is_overdue(a, today)) for a in actions]

@@ -22,10 +22,12 @@ from shelterassess.web.pagination import Page, paginate
 class SectionPage(Page):
     #: the query parameter holding this list's page number
     param: str = "page"
+    #: query parameters the list's links leave out (e.g. ``action``, which picks a page itself)
+    drop: tuple[str, ...] = ()
 
     def url(self, number: int) -> str:
         """This page's URL (same endpoint, filters and other lists' pages) showing page ``number`` of this list."""
-        args: dict[str, Any] = {k: v for k, v in request.args.lists() if k != self.param}
+        args: dict[str, Any] = {k: v for k, v in request.args.lists() if k != self.param and k not in self.drop}
         args.update(request.view_args or {})
         if number > 1:
             args[self.param] = number
@@ -33,7 +35,8 @@ class SectionPage(Page):
 
 
 def paginate_section(session: Session, query: Select, args: Mapping[str, str], param: str,
-                     size: int | None = None, scalars: bool = True) -> SectionPage:
+                     size: int | None = None, scalars: bool = True, drop: tuple[str, ...] = ()) -> SectionPage:
     """The page of ``query`` named by ``args[param]`` (two statements, as :func:`paginate`)."""
     page = paginate(session, query, {"page": args.get(param, "")}, size, scalars=scalars)
-    return SectionPage(items=page.items, number=page.number, size=page.size, total=page.total, param=param)
+    return SectionPage(items=page.items, number=page.number, size=page.size, total=page.total, param=param,
+                       drop=drop)

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shelterassess.extensions import db
 from tests import toolkit_fixtures as tf
@@ -24,7 +25,7 @@ def test_record_and_act_on_a_concern(page, live_server, world):
     log_in(page, live_server, world.staff_b)
     page.get_by_role("link", name="Visit toolkit").first.click()
     page.get_by_role("link", name=re.compile("SH-A")).click()
-    assert page.get_by_role("heading", name="Resident interview protocol").is_visible()
+    expect(page.get_by_role("heading", name="Resident interview protocol")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
     page.get_by_role("link", name="Record a concern about this facility").click()
     assert_all_controls_labelled(page)
@@ -35,7 +36,7 @@ def test_record_and_act_on_a_concern(page, live_server, world):
     page.fill("textarea[name=description]", "Chị Lan is locked in the dormitory at night.")
     page.fill("textarea[name=immediate_action]", "Told the manager.")
     page.get_by_role("button", name="Record the concern").click()
-    assert page.get_by_text("This seems to contain a name.").is_visible()
+    expect(page.get_by_text("This seems to contain a name.")).to_be_visible()
     assert page.locator("textarea[name=immediate_action]").input_value() == "Told the manager."
     page.fill("textarea[name=description]", SEEN)
     page.get_by_role("button", name="Record the concern").click()
@@ -50,13 +51,15 @@ def test_record_and_act_on_a_concern(page, live_server, world):
     assert page.get_by_text("Not acknowledged yet: 1. Being acted on: 0.").is_visible()
     page.get_by_role("link", name=re.compile("SH-A · Detention")).click()
     assert_all_controls_labelled(page)
+    # each step waits for its own message: the next form is on the page before the answer arrives
     page.get_by_role("button", name="Acknowledge").click()
-    assert page.get_by_text("Acknowledged: the escalation is now with you.").is_visible()
+    expect(page.get_by_text("Acknowledged: the escalation is now with you.")).to_be_visible()
     page.get_by_label("What did the national team do?").fill("Phoned the provincial child protection office.")
     page.get_by_role("button", name="Record the action").click()
+    expect(page.get_by_text("Action recorded.")).to_be_visible()
     page.get_by_label("Outcome: why the escalation can be closed").fill("The province inspected; the lock is gone.")
     page.get_by_role("button", name="Close the escalation").click()
-    assert page.get_by_text("Escalation closed.").is_visible()
+    expect(page.get_by_text("Escalation closed.")).to_be_visible()
     history = page.locator("#history-h + .table-wrap").inner_text()
     for step in ("Recorded", "Acknowledged", "Action taken", "Closed"):
         assert step in history

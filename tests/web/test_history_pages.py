@@ -332,3 +332,18 @@ def test_after_a_change_the_plan_opens_on_the_page_of_the_action(client, world):
     assert f'<h3 id="action-{last_of_first.id}-h">Action {ACTIONS_PER_PAGE + 1} ' in page
     back = client.post(f"/plans/actions/{last_of_first.id}/move", data={"direction": "up"})  # page 1 again
     assert back.headers["Location"].endswith(f"/plans/{plan.id}#action-{last_of_first.id}")
+
+
+def test_the_pager_of_a_page_opened_by_an_action_link_goes_back_to_the_first_page(client, world):
+    """``?action=<id>`` opens the page holding that action; the pager's own links leave it out,
+    or "previous" and "1" would open the same page again."""
+    plan = grow_plan(world, actions=15, changes=0, notes=0)
+    login(client, world.national)
+    actions = list(db.session.scalars(select(PlanAction).where(PlanAction.plan_id == plan.id)
+                                      .order_by(PlanAction.position, PlanAction.id)))
+    page = html.unescape(client.get(f"/plans/{plan.id}?action={actions[12].id}").get_data(as_text=True))
+    assert actions[12].id in _ids(page) and actions[0].id not in _ids(page)
+    previous = re.search(r'<a href="([^"]+)" rel="prev"', page).group(1)
+    assert "action=" not in previous
+    first = html.unescape(client.get(previous).get_data(as_text=True))
+    assert actions[0].id in _ids(first) and actions[12].id not in _ids(first)

@@ -316,3 +316,35 @@ def test_a_score_of_five_thousand_digits_gets_the_score_message(client, world, p
     assert r.status_code in (200, 422), r.status_code
     assert "A1: choose 0, 1, 2 or 3." in _text(r)
     assert _scores(assessment.id) == before
+
+
+# -- follow-up visits: numbers in values and in field names ------------------------------------------
+
+@pytest.mark.parametrize("score", ["9" * 5000, "9" * 30, "²"])
+def test_a_follow_up_score_too_long_for_int_gets_the_form_back(client, world, score):
+    from tests import followup_fixtures as ff
+
+    visit = ff.visit_a(world)
+    ff.record(world, visit, results={1: "partly"}, scores={"A1": 1})
+    db.session.commit()
+    login(client, world.staff_b)
+    data = ff.visit_form(world, visit)
+    indicator = ff.indicators(world)["A1"]
+    data[f"score-{indicator.id}"] = score
+    r = client.post(f"/follow-ups/{visit.id}", data=data)
+    assert r.status_code in (200, 422), r.status_code
+    assert 'class="error"' in r.get_data(as_text=True)
+
+
+def test_a_follow_up_field_named_by_an_id_too_long_for_int_is_refused(client, world):
+    from tests import followup_fixtures as ff
+
+    visit = ff.visit_a(world)
+    ff.record(world, visit, results={1: "partly"}, scores={"A1": 1})
+    db.session.commit()
+    login(client, world.staff_b)
+    data = ff.visit_form(world, visit)
+    data["score-" + "9" * 5000] = "1"
+    r = client.post(f"/follow-ups/{visit.id}", data=data)
+    assert r.status_code in (200, 422), r.status_code
+    assert "does not check" in html.unescape(r.get_data(as_text=True))
