@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from shelterassess.reports.fonts import BOLD, REGULAR
+from shelterassess.reports.renderers.base import TEXT
 from shelterassess.reports.renderers.flowables import PagedTable, RowCommands
 
 GRID = colors.HexColor("#b0b0b0")
@@ -63,6 +64,7 @@ def grid_commands(header: bool = True, plain_text: bool = False) -> list[tuple]:
     commands = [*([PLAIN_TEXT_LEADING] if plain_text else []),
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),  # plain-text cells in the paragraphs' colour
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("TOPPADDING", (0, 0), (-1, -1), 3),

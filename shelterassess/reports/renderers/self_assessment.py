@@ -10,7 +10,7 @@ from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether
 from shelterassess.assessments.results import AreaRow, IndicatorRow, Results, area_chart
 from shelterassess.reports.data import SelfAssessmentReport
 from shelterassess.reports.fonts import BOLD, REGULAR
-from shelterassess.reports.renderers.base import RULE, BaseReport
+from shelterassess.reports.renderers.base import RULE, TEXT, BaseReport
 from shelterassess.reports.renderers.components import (
     evidence_labels,
     evidence_text,
@@ -26,7 +26,7 @@ from shelterassess.web.templating import format_pct
 DASH = "–"
 #: An indicator's heading row (code, text, score) is bold: its plain-text cells are drawn in this font.
 HEAD_TEXT = TableStyle([("FONTNAME", (0, 0), (-1, -1), BOLD), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-                        ("LEADING", (0, 0), (-1, -1), 10.5)])
+                        ("LEADING", (0, 0), (-1, -1), 10.5), ("TEXTCOLOR", (0, 0), (-1, -1), TEXT)])
 
 
 def score_text(row: IndicatorRow) -> str:
