@@ -82,6 +82,9 @@ def score(page, ind, value):
 def save(page):
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
+    # the message shows while the page is still loading; its script (which forgets the drafts the
+    # save confirmed, said once by the server) must have run before the test reloads or looks
+    page.wait_for_load_state("load")
 
 
 def type_area_a(page, w, a1=("1", "Unsaved A1: khóa hỏng"), a2=("2", "Unsaved A2")):
@@ -174,6 +177,7 @@ def test_unsaved_answers_survive_other_saves_and_conflicts_are_chosen(tabs, live
     page.reload()
     assert_area_a_has(page, w)
     expect(page.locator("#restore-notice")).to_be_hidden()
+    page.wait_for_load_state("load")
     assert page.evaluate(STORED_KEYS) == []  # the save cleared the drafts it saved
 
     # 4. Again, and this time keep the colleague's answer.
