@@ -3,12 +3,9 @@ services (``domain.parse_amount``), whose messages are put back on the fields.""
 from __future__ import annotations
 
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.validators import ValidationError
 
-from shelterassess.funding.domain import MAX_RED_FLAG_WEIGHT
 from shelterassess.funding.services import ParametersInput, RoundInput
 from shelterassess.plans.domain import CATEGORIES
 from shelterassess.web.forms import BaseForm, NoteField
@@ -25,21 +22,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _ascii_weight(form, field) -> None:
-    """The service reads the weight with ``str.isdigit``, true for "²" which ``int`` refuses (a 500):
-    anything beyond ASCII is refused here with the service's own message."""
-    if isinstance(field.data, str) and not field.data.isascii():
-        raise ValidationError(_("The weight of a red flag is a whole number from 0 to %(max)d.",
-                                max=MAX_RED_FLAG_WEIGHT))
-
-
 def typed_amount(value: int | None) -> str:
     """An amount as the form shows it again, grouped the locale's way (the parser reads both)."""
     return "" if value is None else format_decimal(value, format="#,##0")
 
 
 class ParametersMixin:
-    red_flag_weight = StringField(_l("Weight of a red flag"), filters=[_strip], validators=[_ascii_weight],
+    red_flag_weight = StringField(_l("Weight of a red flag"), filters=[_strip],
                                   description=_l("Points added to a facility's need for each red flag (a critical "
                                                  "indicator agreed at 0), from 0 to 100. The gap to the maximum of 100 "
                                                  "counts "

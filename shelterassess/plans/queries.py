@@ -149,20 +149,23 @@ def actions_query(plan_id: int) -> Select:
     return select(PlanAction).where(PlanAction.plan_id == plan_id).order_by(PlanAction.position, PlanAction.id)
 
 
+def _page_holding(number: int | None) -> int:
+    """The page of actions showing action number ``number`` (1 for an unknown one)."""
+    return (number - 1) // ACTIONS_PER_PAGE + 1 if number else 1
+
+
 def page_of_action(plan: ImprovementPlan, action_id: int) -> dict[str, int]:
     """The query string of the page of actions holding the action (none for the first page)."""
-    number = action_numbers(plan).get(action_id)
-    page = (number - 1) // ACTIONS_PER_PAGE + 1 if number else 1
+    page = _page_holding(action_numbers(plan).get(action_id))
     return {ACTIONS_PARAM: page} if page > 1 else {}
 
 
 def _actions_args(args: Mapping[str, str], numbers: dict[int, int]) -> Mapping[str, str]:
     """``args``, with the page of actions holding ``?action=<id>`` when no page is asked for."""
     wanted = int_or_none((args.get("action") or "").strip())
-    if args.get(ACTIONS_PARAM) or wanted is None:
+    if args.get(ACTIONS_PARAM) or wanted not in numbers:
         return args
-    number = numbers.get(wanted)
-    return {**args, ACTIONS_PARAM: str((number - 1) // ACTIONS_PER_PAGE + 1)} if number else args
+    return {**args, ACTIONS_PARAM: str(_page_holding(numbers[wanted]))}
 
 
 def plan_page(session: Session, plan: ImprovementPlan, today: dt.date,

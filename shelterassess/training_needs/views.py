@@ -12,22 +12,12 @@ from shelterassess.auth import permissions as perm
 from shelterassess.db import utcnow
 from shelterassess.extensions import db
 from shelterassess.i18n import localized
-from shelterassess.peer.models import TrainingSession
 from shelterassess.plans.models import Skill
 from shelterassess.training_needs import domain, queries, services
 from shelterassess.training_needs.forms import ScheduleTrainingForm, SkillForm
 from shelterassess.web.access import get_or_404, require
 
 bp = Blueprint("training_needs", __name__, url_prefix="/training-needs")
-
-
-@bp.app_template_global()
-def action_trainings(action) -> list[TrainingSession]:
-    """The training sessions answering a plan action (for the plan pages)."""
-    try:
-        return queries.trainings_for_actions(db.session, [action.id]).get(action.id, [])
-    except SQLAlchemyError:  # an error page after a failed transaction: no list rather than no page
-        return []
 
 
 @bp.app_template_global()

@@ -12,9 +12,8 @@ import io
 import re
 import unicodedata
 
-import flask
 import pytest
-from flask_babel import Babel, force_locale
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from shelterassess.assessments.results import AreaRow, IndicatorRow, Results
@@ -28,14 +27,6 @@ from shelterassess.reports.renderers.self_assessment import SelfAssessmentRender
 GENERATED = dt.datetime(2027, 3, 4, 5, 6, tzinfo=dt.timezone.utc)
 PROVINCES = ("Thừa Thiên Huế", "Bà Rịa–Vũng Tàu", "Hà Nội")
 HEADS = ("Facility", "Province", "Overall", "Red flags")
-
-
-@pytest.fixture
-def babel_ctx():
-    app = flask.Flask(__name__)
-    Babel(app)
-    with app.app_context():
-        yield app
 
 
 def page_texts(pdf: bytes) -> list[str]:

@@ -35,14 +35,6 @@ GENERATED = dt.datetime(2027, 3, 4, 5, 6, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
-def babel_ctx():
-    app = flask.Flask(__name__)
-    Babel(app)
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
 def vi_babel_ctx(tmp_path):
     """A bare app with the Vietnamese catalogue, compiled here from messages.po (no `make` needed)."""
     with CATALOG.open("rb") as fh:

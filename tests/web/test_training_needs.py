@@ -2,6 +2,8 @@
 training that answers them, and the editable skill list."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from shelterassess.extensions import db
@@ -101,6 +103,9 @@ def test_scheduling_a_training_links_the_actions(client, world):
     # the training page lists the needs it answers; the needs page counts the action as answered
     assert "Train staff on private bedrooms" in client.get(f"/assessors/trainings/{training.id}").get_data(as_text=True)
     assert "of which 1 have a training scheduled" in client.get("/training-needs/").get_data(as_text=True)
+    # the plan page names it under the action it answers
+    plan_page = client.get(f"/plans/{need.plan_id}?action={need.id}").get_data(as_text=True)
+    assert re.search(r"Answered by training:.{0,200}Follow-up training: confidentiality", plan_page, re.S)
     # the follow-up visit form shows the training that answers the action
     visit = ff.visit_a(world)
     db.session.commit()
